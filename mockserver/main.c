@@ -1,0 +1,196 @@
+/* ktrdr-mock: the mock KTRDR operations server (docs/mock-server.md). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mock_cmd.h"
+#include "server.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct options {
+  struct mock_config cfg;
+  bool verbose;
+  bool exec;
+  char **command;   /* exec: argv of the command, into main's argv */
+};
+
+static const char usage_text[] =
+    "usage: ktrdr-mock [options]\n"
+    "       ktrdr-mock exec [options] -- COMMAND [ARGS...]\n"
+    "\n"
+    "Serves the KTRDR operations API (dummy task, operations, symbols, health)\n"
+    "and an admin API under /__admin/. Prints its base URL,\n"
+    "http://ADDR:PORT/api/v1, as the first line on stdout, then serves until\n"
+    "SIGINT or SIGTERM.\n"
+    "\n"
+    "exec: starts a server on a free port, runs COMMAND with KTRDR_API_URL set\n"
+    "to its URL, stops the server when COMMAND ends and exits with its status.\n"
+    "While COMMAND runs, Ctrl+C (SIGINT, SIGQUIT) goes to COMMAND only.\n"
+    "\n"
+    "options:\n"
+    "  -p, --port N         port to listen on, 0..65535 (default 0: a free one)\n"
+    "  -b, --bind ADDR      IPv4 address to bind (default 127.0.0.1)\n"
+    "  -t, --time-scale F   simulated seconds per real second, > 0 (default 1)\n"
+    "  -v, --verbose        log each request on stderr\n"
+    "  -h, --help           show this help and exit\n"
+    "  -V, --version        show the version and exit\n"
+    "\n"
+    "exit status:\n"
+    "  0    stopped cleanly on SIGINT or SIGTERM\n"
+    "  1    runtime failure (e.g. the port is in use)\n"
+    "  2    usage error (unknown option, bad value, exec without a command)\n"
+    "  exec: the command's exit status, 128+N if it died of signal N,\n"
+    "        127 if it could not be run, 1 if the server could not start\n";
+
+static const struct option long_options[] = {
+  { "port", required_argument, NULL, 'p' },
+  { "bind", required_argument, NULL, 'b' },
+  { "time-scale", required_argument, NULL, 't' },
+  { "verbose", no_argument, NULL, 'v' },
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, 'V' },
+  { NULL, 0, NULL, 0 },
+};
+
+/* "+": stop at the first non-option, so "exec" and the command end parsing. */
+static const char short_options[] = "+:p:b:t:vhV";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+  fprintf(stderr, "ktrdr-mock: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'ktrdr-mock --help' for more information.\n");
+  return -1;
+}
+
+static int parse_port(const char *s, unsigned short *port)
+{
+  char *end;
+  long v;
+
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < 0 || v > 65535)
+    return usage_error("invalid --port '%s': expected a number from 0 to 65535", s);
+  *port = (unsigned short)v;
+  return 0;
+}
+
+static int parse_scale(const char *s, double *scale)
+{
+  char *end;
+  double v;
+
+  errno = 0;
+  v = strtod(s, &end);
+  if (errno || end == s || *end || !isfinite(v) || v <= 0)
+    return usage_error("invalid --time-scale '%s': expected a positive number", s);
+  *scale = v;
+  return 0;
+}
+
+static int parse_bind(const char *s, const char **addr)
+{
+  struct in_addr a;
+
+  if (inet_pton(AF_INET, s, &a) != 1)
+    return usage_error("invalid --bind '%s': expected an IPv4 address such as 127.0.0.1", s);
+  *addr = s;
+  return 0;
+}
+
+/* One option; 1 = done (help/version printed), -1 = usage error. `opt` is
+ * the argument getopt just consumed, for messages. */
+static int apply_option(int c, const char *arg, const char *opt, struct options *o)
+{
+  switch (c) {
+  case 'p': return parse_port(arg, &o->cfg.port);
+  case 'b': return parse_bind(arg, &o->cfg.bind_addr);
+  case 't': return parse_scale(arg, &o->cfg.time_scale);
+  case 'v': o->verbose = true; return 0;
+  case 'h': fputs(usage_text, stdout); return 1;
+  case 'V': printf("ktrdr-mock %s\n", KTRDR_VERSION); return 1;
+  case ':': return usage_error("option '%s' needs a value", opt);
+  default: return usage_error("unknown option '%s'", opt);
+  }
+}
+
+/* getopt over argv[0..argc); argv[0] is a name ("ktrdr-mock" or "exec"). */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+  int c, rc = 0;
+
+  optind = 0; /* glibc: full reinitialisation, for the second pass */
+  opterr = 0; /* our messages, not getopt's */
+  while (rc == 0 && (c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1)
+    rc = apply_option(c, optarg, argv[optind - 1], o);
+  return rc;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+  int rc = parse_options(argc, argv, o), start;
+
+  if (rc != 0 || optind >= argc)
+    return rc;
+  if (strcmp(argv[optind], "exec") != 0)
+    return usage_error("unexpected argument '%s'", argv[optind]);
+  o->exec = true;
+  start = optind;
+  rc = parse_options(argc - start, argv + start, o);
+  if (rc != 0)
+    return rc;
+  o->command = argv + start + optind;
+  if (!o->command[0])
+    return usage_error("%s",
+                       "exec needs a command: ktrdr-mock exec [options] -- COMMAND [ARGS...]");
+  return 0;
+}
+
+static int run(const struct options *o)
+{
+  struct err err = ERR_INIT;
+  int status;
+
+  if (!o->exec) {
+    if (mock_cmd_serve(&o->cfg, stdout, &err) == 0)
+      return EXIT_OK;
+    log_error("%s", err.msg);
+    return EXIT_RUNTIME;
+  }
+  if (mock_cmd_exec(&o->cfg, o->command, &status, &err) < 0)
+    log_error("%s", err.msg);
+  return status;
+}
+
+static int finish(int code)
+{
+  if (fclose(stdout) != 0 && code == EXIT_OK) {
+    log_error("cannot write to stdout: %s", strerror(errno));
+    return EXIT_RUNTIME;
+  }
+  return code;
+}
+
+int main(int argc, char **argv)
+{
+  struct options o = { .cfg = MOCK_CONFIG_INIT };
+  int rc;
+
+  log_set_prog("ktrdr-mock");
+  rc = parse_args(argc, argv, &o);
+  if (rc != 0)
+    return rc < 0 ? EXIT_USAGE : finish(EXIT_OK);
+  o.cfg.quiet = !o.verbose;
+  log_set_level(o.verbose ? LOG_INFO : LOG_WARN);
+  signal(SIGPIPE, SIG_IGN);
+  return finish(run(&o));
+}
