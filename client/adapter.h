@@ -41,9 +41,16 @@ struct adapter_ops {
    * adapter_parse_operation_id. */
   int (*parse_start)(const void *self, const json_t *resp, char **op_id, struct err *err);
 
-  /* Prints the results of a completed operation on out->out (stdout). */
-  int (*show_result)(void *self, const struct operation *final_op,
+  /* Prints the results of a completed operation on out->out (stdout).
+   * `result` is the body fetched from result_path (borrowed), or NULL when
+   * the adapter has none or the fetch failed. */
+  int (*show_result)(void *self, const struct operation *final_op, const json_t *result,
                      const struct out *out, struct err *err);
+
+  /* Optional: a path (relative to the base URL) whose JSON body completes the
+   * results of a completed operation, e.g. "/trainings/{id}/performance".
+   * Appends it to `path` and returns 0, or returns -1 for none. */
+  int (*result_path)(const void *self, const struct operation *final_op, struct buf *path);
 
   /* Optional: prints what the user should know before the start request
    * (on out->err; not called when quiet). */

@@ -30,13 +30,13 @@ static int parse_start(const void *self, const json_t *resp, char **id, struct e
 
 /* 4. The results, on stdout, from result_summary with the progress as the
  *    fallback (not the live CLI's "N/A": the numbers are in the record). */
-static int show_result(void *self, const struct operation *op, const struct out *o,
-                       struct err *err)
+static int show_result(void *self, const struct operation *op, const json_t *result,
+                       const struct out *o, struct err *err)
 {
   const json_t *rs = op->result_summary;
   double done = json_num_or(rs, "iterations_completed", (double)op->progress.steps_completed);
 
-  (void)self, (void)err;
+  (void)self, (void)result, (void)err;
   fprintf(o->out, "%s%s Dummy operation completed!%s\n", out_green(o, false),
           out_sym(o, "✅", "OK"), out_reset(o, false));
   fprintf(o->out, "Iterations: %.0f/%ld\n", done, op->progress.steps_total);

@@ -2,16 +2,18 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "executor.h"
 #include "exitcode.h"
 #include "log.h"
 #include "url.h"
 
 enum {
-  OPT_URL = 256, OPT_NO_PROGRESS, OPT_DETACH, OPT_TIMEOUT, OPT_POLL, OPT_VERSION,
+  OPT_URL = 256, OPT_NO_PROGRESS, OPT_DETACH, OPT_TIMEOUT, OPT_POLL, OPT_VERSION, OPT_JSON,
 };
 
 static const struct option global_opts[] = {
@@ -22,6 +24,7 @@ static const struct option global_opts[] = {
   { "detach", no_argument, NULL, OPT_DETACH },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
   { "poll-interval", required_argument, NULL, OPT_POLL },
+  { "json", no_argument, NULL, OPT_JSON },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, OPT_VERSION },
 };
@@ -36,6 +39,10 @@ static const char main_help[] =
     "Commands:\n"
     "  dummy start [--duration S] [--iterations N]   run the dummy operation\n"
     "                                                (alias: dummy dummy)\n"
+    "  operations list [--status S] [--type T] [--active] [--limit N] [--offset N]\n"
+    "  operations status ID                          one operation in detail\n"
+    "  operations cancel ID [--reason R] [--force]   cancel an operation\n"
+    "  operations follow ID                          re-attach to an operation\n"
     "\n"
     "Global options (before or after the command):\n"
     "  --url URL            API base URL (else $KTRDR_API_URL, $API_BASE_URL,\n"
@@ -45,6 +52,8 @@ static const char main_help[] =
     "  -v, --verbose        also print each request, its status and timing\n"
     "      --no-progress    no progress display\n"
     "      --detach         start the operation, print its id, exit 0\n"
+    "      --json           machine-readable output: one JSON object per line on\n"
+    "                       stdout (docs/json-output.md)\n"
     "      --timeout S      stop waiting after S seconds (the operation runs on)\n"
     "      --poll-interval MS  status poll period (default 300)\n"
     "  -h, --help           this help\n"
@@ -86,10 +95,42 @@ int cli_integer(const char *opt, const char *s, long min, long max, long *v,
   return 0;
 }
 
+static void json_begin(struct cli *cli)
+{
+  if (cli->json && !cli->version_sent) {
+    events_version(cli->out);
+    cli->version_sent = true;
+  }
+}
+
 int cli_usage_error(struct cli *cli, const char *cmd, const char *msg)
 {
   fprintf(cli->err, "ktrdr: %s\nTry '%s --help'.\n", msg, cmd);
+  if (cli->json) {
+    json_begin(cli);
+    events_emit(cli->out, "error", json_pack("{s:s, s:i, s:s}", "kind", "usage", "exit_code",
+                                             EXITCODE_USAGE, "message", msg));
+  }
   return EXITCODE_USAGE;
+}
+
+int cli_fail(struct cli *cli, int code, const char *fmt, ...)
+{
+  char msg[ERR_MSG_MAX * 2];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  if (cli->json) {
+    json_begin(cli);
+    events_emit(cli->out, "error", json_pack("{s:s, s:i, s:s}", "kind", "api", "exit_code",
+                                             code, "message", msg));
+    return code;
+  }
+  fprintf(cli->err, "%s%s %s%s\n", out_red(&cli->view, true), out_sym(&cli->view, "❌", "error:"),
+          msg, out_reset(&cli->view, true));
+  return code;
 }
 
 static int global_option(struct cli *cli, int id, const char *arg, struct err *err)
@@ -103,6 +144,7 @@ static int global_option(struct cli *cli, int id, const char *arg, struct err *e
   case 'v': cli->verbose = true; return 0;
   case OPT_NO_PROGRESS: cli->no_progress = true; return 0;
   case OPT_DETACH: cli->detach = true; return 0;
+  case OPT_JSON: cli->json = true; return 0;
   case OPT_TIMEOUT:
     if (cli_number("--timeout", arg, 0.001, 1e7, &d, err) < 0)
       return -1;
@@ -177,6 +219,8 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct option *opts,
   *first_arg = optind; /* GNU getopt moved the positional arguments here */
   if (rc < 0)
     cli_usage_error(cli, argv[0], err.msg);
+  else if (rc == 0)
+    json_begin(cli);
   return rc;
 }
 
@@ -187,10 +231,14 @@ static void executor_config(const struct cli *cli, const char *base, struct exec
   cfg->out.verbose = cli->verbose;
   cfg->base_url = base;
   cfg->detach = cli->detach;
+  cfg->json = cli->json;
+  cfg->follow_id = cli->follow_id;
   cfg->timeout_s = cli->timeout_s;
+  if (cli->json)
+    cfg->out.quiet = true; /* stdout is for events; stderr stays quiet but for errors */
   if (cli->poll_interval_ms)
     cfg->poll_interval_ms = cli->poll_interval_ms;
-  if (cli->quiet || cli->no_progress)
+  if (cfg->out.quiet || cli->no_progress)
     cfg->progress = PROGRESS_NONE;
   else
     cfg->progress = cfg->out.err_tty ? PROGRESS_TTY : PROGRESS_PLAIN;
@@ -218,6 +266,74 @@ int cli_run(struct cli *cli, const struct adapter *ad)
   return code;
 }
 
+/* ---- requests for the commands that are not long-running --------------- */
+
+int cli_call(struct cli *cli, const char *method, const char *path, const json_t *payload,
+             struct api_response *r)
+{
+  struct err err = ERR_INIT;
+  char *base = NULL;
+  int rc;
+
+  if (url_resolve(cli->url_flag, &base, &err) < 0)
+    return cli_usage_error(cli, "ktrdr", err.msg);
+  if (cli->verbose)
+    fprintf(cli->err, "ktrdr: %s %s%s\n", method, base, path);
+  rc = api_call(base, method, path, payload, r, &err);
+  if (rc == 0 && cli->verbose)
+    fprintf(cli->err, "ktrdr: -> %ld\n", r->status);
+  free(base);
+  return rc == 0 ? EXITCODE_OK : cli_fail(cli, EXITCODE_API, "%s", err.msg);
+}
+
+int cli_http_error(struct cli *cli, const char *id, const struct api_response *r)
+{
+  struct err err = ERR_INIT;
+
+  api_error(r, &err);
+  if (r->status == 404 && id)
+    return cli_fail(cli, EXITCODE_NOT_FOUND, "operation %s not found (%s)", id, err.msg);
+  return cli_fail(cli, r->status == 404 ? EXITCODE_NOT_FOUND : EXITCODE_API,
+                  "the server answered %s", err.msg);
+}
+
+int cli_request(struct cli *cli, const char *method, const char *path, const json_t *payload,
+                struct api_response *r)
+{
+  int rc = cli_call(cli, method, path, payload, r);
+
+  if (rc == EXITCODE_OK && r->status / 100 != 2)
+    rc = cli_http_error(cli, NULL, r);
+  if (rc == EXITCODE_OK && !r->body)
+    rc = cli_fail(cli, EXITCODE_API, "the server's answer to %s %s is not JSON", method, path);
+  return rc;
+}
+
+int cli_get_operation(struct cli *cli, int argc, char **argv, const char *help,
+                      const char **id, struct operation *op)
+{
+  struct api_response r = API_RESPONSE_INIT;
+  struct buf path = BUF_INIT;
+  struct err err = ERR_INIT;
+  int first = 0, rc = cli_parse(cli, argc, argv, NULL, NULL, NULL, help, &first);
+
+  if (rc != 0)
+    return rc > 0 ? EXITCODE_OK : EXITCODE_USAGE;
+  if (argc - first != 1)
+    return cli_usage_error(cli, argv[0], "give one operation ID");
+  *id = argv[first];
+  if (api_operation_path(*id, NULL, &path, &err) < 0)
+    return cli_usage_error(cli, argv[0], err.msg);
+  rc = cli_call(cli, "GET", buf_cstr(&path), NULL, &r);
+  if (rc == EXITCODE_OK && r.status / 100 != 2)
+    rc = cli_http_error(cli, *id, &r);
+  else if (rc == EXITCODE_OK && operation_from_envelope(op, r.body, &err) < 0)
+    rc = cli_fail(cli, EXITCODE_API, "unusable answer about operation %s: %s", *id, err.msg);
+  api_response_release(&r);
+  buf_release(&path);
+  return rc;
+}
+
 /* ---- dispatch ---------------------------------------------------------- */
 
 struct command {
@@ -228,6 +344,10 @@ struct command {
 static const struct command commands[] = {
   { "dummy", "start", cmd_dummy },
   { "dummy", "dummy", cmd_dummy }, /* the live CLI's name */
+  { "operations", "list", cmd_operations_list },
+  { "operations", "status", cmd_operations_status },
+  { "operations", "cancel", cmd_operations_cancel },
+  { "operations", "follow", cmd_operations_follow },
 };
 
 static bool takes_value(const char *arg)
@@ -306,6 +426,7 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
   bool known_group;
   char msg[256];
 
+  out_detect(&cli.view, out, err);
   if (n == 0)
     return no_command(&cli, argc, argv);
   cmd = lookup(argv[idx[0]], n > 1 ? argv[idx[1]] : NULL, &known_group);

@@ -17,14 +17,20 @@
 #include <stdio.h>
 
 #include "adapter.h"
+#include "api.h"
 #include "err.h"
+#include "operation.h"
+#include "out.h"
 
 struct cli {
   const char *url_flag;      /* --url, or NULL */
-  bool quiet, verbose, no_progress, detach;
+  bool quiet, verbose, no_progress, detach, json;
   double timeout_s;          /* --timeout; 0 = none */
   int poll_interval_ms;      /* --poll-interval */
+  const char *follow_id;     /* set by `operations follow` before cli_run */
   FILE *out, *err;
+  struct out view;           /* out_detect() of out/err, for displays */
+  bool version_sent;         /* --json: the version line is out */
 };
 
 /* Runs ktrdr with these arguments; returns the exit code (exitcode.h). */
@@ -46,6 +52,29 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct option *opts,
 /* Runs the executor with `ad` under the global options; returns the exit code. */
 int cli_run(struct cli *cli, const struct adapter *ad);
 
+/* One request to the API at the resolved URL. EXITCODE_OK when any response
+ * arrived (r filled; the caller looks at r->status), else the error is
+ * reported (cli_fail) and its exit code returned. */
+int cli_call(struct cli *cli, const char *method, const char *path, const json_t *payload,
+             struct api_response *r);
+/* cli_call, and a non-2xx answer reported with cli_http_error. */
+int cli_request(struct cli *cli, const char *method, const char *path, const json_t *payload,
+                struct api_response *r);
+/* Reports a non-2xx answer about operation `id` (may be NULL): 404 gives
+ * EXITCODE_NOT_FOUND, others EXITCODE_API. */
+int cli_http_error(struct cli *cli, const char *id, const struct api_response *r);
+
+/* For `operations status|follow ID`: parses argv (one ID, no options of its
+ * own), GETs the operation into *op (caller releases). Returns an exit code;
+ * errors are reported. *id points into argv. */
+int cli_get_operation(struct cli *cli, int argc, char **argv, const char *help,
+                      const char **id, struct operation *op);
+
+/* Reports an error: "❌ msg" on stderr, or with --json an "error" event on
+ * stdout. Returns `code`. */
+int cli_fail(struct cli *cli, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Number options: a message naming `opt` when `s` is not a number in range. */
 int cli_number(const char *opt, const char *s, double min, double max, double *v,
                struct err *err);
@@ -57,5 +86,9 @@ int cli_usage_error(struct cli *cli, const char *cmd, const char *msg);
 
 /* Commands. */
 int cmd_dummy(struct cli *cli, int argc, char **argv);
+int cmd_operations_list(struct cli *cli, int argc, char **argv);
+int cmd_operations_status(struct cli *cli, int argc, char **argv);
+int cmd_operations_cancel(struct cli *cli, int argc, char **argv);
+int cmd_operations_follow(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "apierror.h"
+#include "events.h"
+#include "exitcode.h"
 #include "http.h"
 #include "interrupt.h"
 #include "log.h"
@@ -34,12 +37,14 @@ struct exec {
   int sigints, sigterms;
   bool cancel_requested;   /* Ctrl+C seen; DELETE sent or pending */
   unsigned rng;
+  struct buf emitted;      /* --json: the last progress event sent */
 };
 
 static const char *const outcome_names[] = {
   [EXEC_COMPLETED] = "completed", [EXEC_FAILED] = "failed",
   [EXEC_CANCELLED] = "cancelled", [EXEC_CANCELLED_REMOTE] = "cancelled_remote",
   [EXEC_TIMEOUT] = "timeout", [EXEC_DETACHED] = "detached",
+  [EXEC_INTERRUPTED] = "interrupted",
   [EXEC_STOPPED] = "stopped", [EXEC_API_ERROR] = "api_error",
   [EXEC_NOT_FOUND] = "not_found",
 };
@@ -213,12 +218,31 @@ static void on_terminal(struct exec *ex)
   }
 }
 
+/* --json: a progress event when the status, the percentage or the text changed. */
+static void emit_progress(struct exec *ex, const struct operation *op, const char *text)
+{
+  json_t *ev = json_pack("{s:s, s:s, s:f, s:s?, s:s}", "operation_id", op->id,
+                         "status", op->status_text, "percentage", op->progress.percentage,
+                         "current_step", op->progress.current_step, "text", text);
+  char *key = json_dumps(ev, JSON_COMPACT);
+
+  if (key && strcmp(key, buf_cstr(&ex->emitted)) != 0) {
+    buf_reset(&ex->emitted);
+    buf_appendf(&ex->emitted, "%s", key);
+    events_emit(ex->cfg->out.out, "progress", json_incref(ev));
+  }
+  free(key);
+  json_decref(ev);
+}
+
 static void show_state(struct exec *ex, int64_t now)
 {
   struct buf line = BUF_INIT;
 
   adapter_format_progress(ex->ad, &ex->res->final, &line);
   progress_update(ex->prog, ex->res->final.progress.percentage, buf_cstr(&line), now);
+  if (ex->cfg->json)
+    emit_progress(ex, &ex->res->final, buf_cstr(&line));
   buf_release(&line);
 }
 
@@ -286,6 +310,10 @@ static void on_start_done(struct exec *ex, struct http_request *rq, int64_t now)
     return;
   }
   json_decref(body);
+  if (ex->cfg->json)
+    events_emit(ex->cfg->out.out, "started",
+                json_pack("{s:s, s:s}", "operation_id", ex->res->op_id,
+                          "operation_type", ex->ad->ops->name));
   if (ex->cfg->detach) {
     finish(ex, EXEC_DETACHED);
     return;
@@ -316,8 +344,8 @@ static void on_poll_trouble(struct exec *ex, const struct http_request *rq,
   if (now - ex->last_ok_us >= (int64_t)ex->cfg->outage_ms * 1000) {
     fail(ex, EXEC_API_ERROR, ERR_NET,
          "no usable answer from %s for %d s while following operation %s (last: %s); "
-         "the operation may still be running: check it with GET %s",
-         ex->cfg->base_url, ex->cfg->outage_ms / 1000, op_id(ex), why, ex->poll_url);
+         "the operation may still be running. Check it: ktrdr operations status %s",
+         ex->cfg->base_url, ex->cfg->outage_ms / 1000, op_id(ex), why, op_id(ex));
     return;
   }
   if (ex->poll_failures++ == 0)
@@ -380,7 +408,8 @@ static void on_cancel_done(struct exec *ex, struct http_request *rq, int64_t now
                                                         rq->retry_after_s, &ex->rng);
   else
     fail(ex, EXEC_API_ERROR, ERR_HTTP,
-         "could not cancel operation %s: %s; it may still be running", op_id(ex), buf_cstr(&why));
+         "could not cancel operation %s: %s; it may still be running. Check it: "
+         "ktrdr operations status %s", op_id(ex), buf_cstr(&why), op_id(ex));
   buf_release(&why);
 }
 
@@ -407,6 +436,8 @@ static void request_cancel(struct exec *ex, int64_t now)
 
   ex->cancel_requested = true;
   ex->cancel_deadline_us = now + (int64_t)ex->cfg->cancel_wait_ms * 1000;
+  if (ex->cfg->json)
+    events_emit(o->out, "cancelling", json_pack("{s:s?}", "operation_id", ex->res->op_id));
   if (!o->quiet) {
     progress_clear(ex->prog);
     fprintf(o->err, "%s%s Cancelling operation %s... (Ctrl+C again to stop waiting)%s\n",
@@ -427,14 +458,16 @@ static void on_signals(struct exec *ex, int64_t now)
 
   interrupt_take(&ex->intr, &ints, &terms);
   if (terms) {
-    fail(ex, EXEC_STOPPED, ERR_STATE, "stopped by a signal; operation %s was not cancelled",
-         op_id(ex));
+    fail(ex, EXEC_STOPPED, ERR_STATE, "stopped by a signal; operation %s was not cancelled. "
+         "Follow it: ktrdr operations follow %s", op_id(ex), op_id(ex));
     return;
   }
   if (!ints)
     return;
   if (ex->cfg->follow_id) {
-    finish(ex, EXEC_DETACHED);
+    fail(ex, EXEC_INTERRUPTED, ERR_STATE,
+         "stopped following operation %s; it keeps running. Re-attach: ktrdr operations "
+         "follow %s; cancel it: ktrdr operations cancel %s", op_id(ex), op_id(ex), op_id(ex));
     return;
   }
   ex->sigints += ints;
@@ -442,20 +475,22 @@ static void on_signals(struct exec *ex, int64_t now)
     request_cancel(ex, now);
   if (ex->sigints >= 2)
     fail(ex, EXEC_CANCELLED, ERR_STATE,
-         "stopped waiting; the cancellation of operation %s was %s but not confirmed",
-         op_id(ex), ex->res->cancel_sent ? "accepted" : "requested");
+         "stopped waiting; the cancellation of operation %s was %s but not confirmed. "
+         "Check it: ktrdr operations status %s", op_id(ex),
+         ex->res->cancel_sent ? "accepted" : "requested", op_id(ex));
 }
 
 static void check_deadlines(struct exec *ex, int64_t now)
 {
   if (ex->phase == PH_POLL && ex->deadline_us && now >= ex->deadline_us)
     fail(ex, EXEC_TIMEOUT, ERR_STATE,
-         "stopped waiting after %g s; operation %s is still running", ex->cfg->timeout_s,
-         op_id(ex));
+         "stopped waiting after %g s; operation %s is still running. Follow it: "
+         "ktrdr operations follow %s", ex->cfg->timeout_s, op_id(ex), op_id(ex));
   else if (ex->phase == PH_CANCEL && now >= ex->cancel_deadline_us)
     fail(ex, EXEC_CANCELLED, ERR_STATE,
          "the server did not confirm the cancellation of operation %s within %d s; "
-         "it may still be running", op_id(ex), ex->cfg->cancel_wait_ms / 1000);
+         "it may still be running. Check it: ktrdr operations status %s", op_id(ex),
+         ex->cfg->cancel_wait_ms / 1000, op_id(ex));
 }
 
 static void send_due(struct exec *ex, int64_t now)
@@ -528,6 +563,62 @@ static void run_loop(struct exec *ex)
   }
 }
 
+/* The adapter's extra result body (e.g. a training's performance), if any. */
+static void fetch_result(struct exec *ex)
+{
+  struct api_response r = API_RESPONSE_INIT;
+  struct buf path = BUF_INIT;
+  struct err err = ERR_INIT;
+
+  if (!ex->ad->ops->result_path || ex->ad->ops->result_path(ex->ad->self, &ex->res->final,
+                                                            &path) < 0)
+    goto out;
+  if (api_call(ex->cfg->base_url, "GET", buf_cstr(&path), NULL, &r, &err) < 0 ||
+      r.status / 100 != 2 || !r.body) {
+    if (r.status && !err.msg[0])
+      api_error(&r, &err);
+    if (ex->cfg->out.verbose)
+      fprintf(ex->cfg->out.err, "ktrdr: cannot fetch %s: %s; showing the final status instead\n",
+              buf_cstr(&path), err.msg);
+    goto out;
+  }
+  ex->res->result = json_incref(r.body);
+out:
+  api_response_release(&r);
+  buf_release(&path);
+}
+
+static void report_json(struct exec *ex)
+{
+  struct exec_result *res = ex->res;
+  json_t *ev = json_pack("{s:s, s:i, s:s?, s:o, s:O?}", "outcome",
+                         exec_outcome_name(res->outcome), "exit_code",
+                         exitcode_for(res->outcome), "operation_id", res->op_id,
+                         "operation", res->final.id ? operation_to_json(&res->final) : json_null(),
+                         "result", res->result);
+
+  if (res->err.msg[0])
+    json_object_set_new(ev, "error", json_pack("{s:s, s:s}", "kind", err_code_name(res->err.code),
+                                               "message", res->err.msg));
+  events_emit(ex->cfg->out.out, "final", ev);
+}
+
+static void report_cancelled(struct exec *ex)
+{
+  const struct out *o = &ex->cfg->out;
+
+  if (ex->res->cancel_confirmed) {
+    if (!o->quiet)
+      fprintf(o->err, "%s Operation %s cancelled\n", out_sym(o, "✓", "*"), op_id(ex));
+    if (!o->quiet && ex->ad->ops->show_cancelled)
+      ex->ad->ops->show_cancelled(ex->ad->self, &ex->res->final, o);
+  } else if (ex->res->err.msg[0]) {
+    alert(ex, "%s", ex->res->err.msg);
+  } else if (!o->quiet) {
+    fprintf(o->err, "Cancelled before the operation started\n");
+  }
+}
+
 static void report(struct exec *ex)
 {
   struct exec_result *res = ex->res;
@@ -535,29 +626,29 @@ static void report(struct exec *ex)
   struct err err = ERR_INIT;
 
   progress_stop(&ex->prog, timeutil_mono_us());
+  if (res->outcome == EXEC_COMPLETED)
+    fetch_result(ex);
+  if (ex->cfg->json) {
+    report_json(ex);
+    return;
+  }
   switch (res->outcome) {
   case EXEC_COMPLETED:
-    if (ex->ad->ops->show_result(ex->ad->self, &res->final, o, &err) < 0)
+    if (ex->ad->ops->show_result(ex->ad->self, &res->final, res->result, o, &err) < 0)
       alert(ex, "cannot show the results of operation %s: %s", op_id(ex), err.msg);
     break;
   case EXEC_CANCELLED:
-    if (res->cancel_confirmed) {
-      if (!o->quiet)
-        fprintf(o->err, "%s Operation %s cancelled\n", out_sym(o, "✓", "*"), op_id(ex));
-      if (!o->quiet && ex->ad->ops->show_cancelled)
-        ex->ad->ops->show_cancelled(ex->ad->self, &res->final, o);
-    } else if (res->err.msg[0]) {
-      alert(ex, "%s", res->err.msg);
-    } else if (!o->quiet) {
-      fprintf(o->err, "Cancelled before the operation started\n");
-    }
+    report_cancelled(ex);
     break;
   case EXEC_DETACHED:
-    if (ex->cfg->detach)
-      fprintf(o->out, "%s\n", op_id(ex));
+    fprintf(o->out, "%s\n", op_id(ex));
     if (!o->quiet)
-      fprintf(o->err, "Operation %s keeps running; check it with GET %s/operations/%s\n",
-              op_id(ex), ex->cfg->base_url, op_id(ex));
+      fprintf(o->err, "Operation %s keeps running.\n  Follow it: ktrdr operations follow %s\n"
+              "  Cancel it: ktrdr operations cancel %s\n", op_id(ex), op_id(ex), op_id(ex));
+    break;
+  case EXEC_INTERRUPTED:
+    if (!o->quiet)
+      fprintf(o->err, "%s\n", res->err.msg);
     break;
   default:
     alert(ex, "%s", res->err.msg);
@@ -602,6 +693,7 @@ static void teardown(struct exec *ex)
   if (ex->intr.pipe_r >= 0)
     interrupt_restore(&ex->intr);
   free(ex->poll_url);
+  buf_release(&ex->emitted);
 }
 
 int executor_run(const struct executor_config *cfg, const struct adapter *ad,
@@ -639,4 +731,6 @@ void exec_result_release(struct exec_result *res)
   free(res->op_id);
   res->op_id = NULL;
   operation_release(&res->final);
+  json_decref(res->result);
+  res->result = NULL;
 }

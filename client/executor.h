@@ -30,7 +30,12 @@
  *   gives up with a message naming the operation. 404 = the operation is gone;
  *   other 4xx fail at once with the server's detail.
  * - Messages and progress go to cfg.out.err; results (adapter show_result) to
- *   cfg.out.out. The terminal is restored on every path.
+ *   cfg.out.out. The terminal is restored on every path. With cfg.json,
+ *   stdout carries only events (events.h): started, progress (on change),
+ *   cancelling, and one final event with the outcome, the exit code, the
+ *   whole final operation and the adapter's result body.
+ * - Messages that leave an operation running name the command that checks,
+ *   follows or cancels it (`ktrdr operations follow ID`).
  * Not thread-safe and not reentrant: one executor_run at a time per process.
  */
 #ifndef KTRDR_EXECUTOR_H
@@ -50,7 +55,8 @@ enum exec_outcome {
   EXEC_CANCELLED,        /* cancelled by this user (Ctrl+C) */
   EXEC_CANCELLED_REMOTE, /* cancelled by someone else */
   EXEC_TIMEOUT,          /* stopped waiting after timeout_s; still running */
-  EXEC_DETACHED,         /* --detach, or Ctrl+C while following */
+  EXEC_DETACHED,         /* --detach: started, not followed */
+  EXEC_INTERRUPTED,      /* Ctrl+C while following: stopped, not cancelled */
   EXEC_STOPPED,          /* SIGTERM/SIGHUP: stopped waiting, not cancelled */
   EXEC_API_ERROR,        /* unreachable, HTTP error, bad response, long outage */
   EXEC_NOT_FOUND,        /* the operation does not exist (any more) */
@@ -65,6 +71,7 @@ struct executor_config {
   int start_attempts;        /* tries for the start request; 4 */
   double timeout_s;          /* --timeout; 0 = wait until the end */
   bool detach;               /* start, print the id, return EXEC_DETACHED */
+  bool json;                 /* --json: events on out.out instead of messages */
   const char *follow_id;     /* attach to this operation instead of starting one */
   enum progress_mode progress;
   struct out out;
@@ -79,6 +86,7 @@ struct exec_result {
   enum exec_outcome outcome;
   char *op_id;               /* NULL when no operation was started */
   struct operation final;    /* the last state polled (released if none) */
+  json_t *result;            /* the adapter's result body (result_path), or NULL */
   bool cancel_sent;          /* a DELETE was accepted by the server */
   bool cancel_confirmed;     /* ... and the server then reported `cancelled` */
   int polls;                 /* GET /operations/{id} requests answered */

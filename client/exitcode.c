@@ -9,6 +9,7 @@ int exitcode_for(enum exec_outcome outcome)
   case EXEC_FAILED:
     return EXITCODE_FAILED;
   case EXEC_CANCELLED:
+  case EXEC_INTERRUPTED:
     return EXITCODE_INTERRUPTED;
   case EXEC_CANCELLED_REMOTE:
     return EXITCODE_CANCELLED_REMOTE;
@@ -33,5 +34,7 @@ const char exitcode_help[] =
     "  4    the operation does not exist (any more)\n"
     "  5    --timeout passed; the operation is still running\n"
     "  6    the operation was cancelled by someone else\n"
-    "  130  cancelled with Ctrl+C\n"
+    "  7    operations cancel: the operation had already finished\n"
+    "  130  cancelled with Ctrl+C (operations follow: stopped following;\n"
+    "       the operation keeps running)\n"
     "  143  stopped by SIGTERM/SIGHUP; the operation was not cancelled\n";

@@ -14,6 +14,7 @@ enum exitcode {
   EXITCODE_NOT_FOUND = 4,        /* the operation does not exist */
   EXITCODE_TIMEOUT = 5,          /* --timeout passed; the operation still runs */
   EXITCODE_CANCELLED_REMOTE = 6, /* someone else cancelled the operation */
+  EXITCODE_ALREADY_FINISHED = 7, /* operations cancel: it had already finished */
   EXITCODE_INTERRUPTED = 130,    /* cancelled with Ctrl+C (128 + SIGINT) */
   EXITCODE_STOPPED = 143,        /* SIGTERM/SIGHUP: stopped waiting (128 + SIGTERM) */
 };

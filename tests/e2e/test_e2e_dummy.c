@@ -129,3 +129,47 @@ Test(e2e_dummy, usage_errors_exit_2_with_a_message)
             cli.text.data);
   tl_proc_release(&cli);
 }
+
+Test(e2e_dummy, term_dumb_gets_plain_lines_and_no_control_sequences)
+{
+  char *argv[] = { KTRDR, "dummy", "start", "--duration", "4", "--iterations", "2",
+                   "--url", base, NULL };
+  char *env[] = { "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=dumb", NULL };
+  struct tl_proc cli;
+
+  cr_assert_eq(tl_spawn_pty(&cli, argv, env), 0);
+  cr_expect_eq(tl_proc_wait(&cli, 20000), 0, "%s", cli.text.data);
+  cr_expect_null(strchr(cli.text.data, '\033'), "escape sequence with TERM=dumb: %s",
+                 cli.text.data);
+  cr_expect(strstr(cli.text.data, "] Status: running - "), "%s", cli.text.data);
+  cr_expect(strstr(cli.text.data, "Dummy operation completed!"), "%s", cli.text.data);
+  tl_proc_release(&cli);
+}
+
+Test(e2e_dummy, no_color_keeps_the_bar_but_drops_colours)
+{
+  char *argv[] = { KTRDR, "dummy", "start", "--duration", "4", "--iterations", "2",
+                   "--url", base, NULL };
+  char *env[] = { "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", "NO_COLOR=1", NULL };
+  struct tl_proc cli;
+
+  cr_assert_eq(tl_spawn_pty(&cli, argv, env), 0);
+  cr_expect_eq(tl_proc_wait(&cli, 20000), 0, "%s", cli.text.data);
+  cr_expect(strstr(cli.text.data, "\033[?25l"), "no live display on a terminal");
+  cr_expect_null(strstr(cli.text.data, "\033[32m"), "colour despite NO_COLOR");
+  cr_expect_null(strstr(cli.text.data, "\033[0m"), "colour despite NO_COLOR");
+  tl_proc_release(&cli);
+}
+
+Test(e2e_dummy, colours_on_a_terminal_without_no_color)
+{
+  char *argv[] = { KTRDR, "dummy", "start", "--duration", "2", "--iterations", "1",
+                   "--url", base, NULL };
+  struct tl_proc cli;
+
+  cr_assert_eq(tl_spawn_pty(&cli, argv, utf8_env), 0);
+  cr_expect_eq(tl_proc_wait(&cli, 20000), 0, "%s", cli.text.data);
+  cr_expect(strstr(cli.text.data, "\033[32m✅ Dummy operation completed!\033[0m"), "%s",
+            cli.text.data);
+  tl_proc_release(&cli);
+}
