@@ -62,6 +62,15 @@ struct adapter_ops {
 
   /* Optional: what to print (on out->err) once a cancellation is confirmed. */
   void (*show_cancelled)(void *self, const struct operation *op, const struct out *out);
+
+  /* Optional: a second start endpoint, tried once when the first answers 404
+   * or 405 (the live data-load endpoint moved, API-CONTRACT §10). */
+  const char *(*fallback_path)(const void *self);
+
+  /* Optional: more about an error (on out->err, after the executor's one-line
+   * message): `error` is the start response's `error` object, or
+   * {"message": error_message} of a failed operation. */
+  void (*explain_error)(const void *self, const json_t *error, const struct out *out);
 };
 
 struct adapter {

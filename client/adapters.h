@@ -13,11 +13,15 @@
 #define KTRDR_ADAPTERS_H
 
 #include "adapter.h"
+#include "adapter_data_load.h"
 #include "adapter_dummy.h"
+#include "adapter_training.h"
 
 struct adapter_slot {
   union {
     struct dummy_adapter dummy;
+    struct training_adapter training;
+    struct data_load_adapter data_load;
   } u;
 };
 

@@ -10,6 +10,7 @@
 #include "executor.h"
 #include "exitcode.h"
 #include "log.h"
+#include "timeutil.h"
 #include "url.h"
 
 enum {
@@ -43,6 +44,10 @@ static const char main_help[] =
     "  operations status ID                          one operation in detail\n"
     "  operations cancel ID [--reason R] [--force]   cancel an operation\n"
     "  operations follow ID                          re-attach to an operation\n"
+    "  models train STRATEGY.yaml [SYMBOL] [TIMEFRAME] --start-date D --end-date D\n"
+    "               [--validation-split F] [--detailed-analytics] [--dry-run]\n"
+    "  data load SYMBOL [--timeframe TF] [--mode local|tail|backfill|full]\n"
+    "            [--start D] [--end D] [--trading-hours] [--include-extended]\n"
     "\n"
     "Global options (before or after the command):\n"
     "  --url URL            API base URL (else $KTRDR_API_URL, $API_BASE_URL,\n"
@@ -92,6 +97,21 @@ int cli_integer(const char *opt, const char *s, long min, long max, long *v,
   if (n < min || n > max)
     return err_set(err, ERR_INVALID, "%s: %s is out of range (%ld to %ld)", opt, s, min, max);
   *v = n;
+  return 0;
+}
+
+int cli_date(const char *opt, const char *s, const char **dst, struct err *err)
+{
+  char iso[32];
+  int64_t us;
+
+  if (strlen(s) == 10)
+    snprintf(iso, sizeof(iso), "%sT00:00:00", s);
+  else
+    snprintf(iso, sizeof(iso), "%.31s", s);
+  if (timeutil_parse_iso(iso, &us) < 0 || !timeutil_is_calendar_date(iso))
+    return err_set(err, ERR_INVALID, "%s: '%s' is not a date (YYYY-MM-DD)", opt, s);
+  *dst = s;
   return 0;
 }
 
@@ -348,6 +368,8 @@ static const struct command commands[] = {
   { "operations", "status", cmd_operations_status },
   { "operations", "cancel", cmd_operations_cancel },
   { "operations", "follow", cmd_operations_follow },
+  { "models", "train", cmd_train },
+  { "data", "load", cmd_data_load },
 };
 
 static bool takes_value(const char *arg)

@@ -81,6 +81,10 @@ int cli_number(const char *opt, const char *s, double min, double max, double *v
 int cli_integer(const char *opt, const char *s, long min, long max, long *v,
                 struct err *err);
 
+/* A date option: YYYY-MM-DD (or a full ISO timestamp), a real calendar day.
+ * *dst = s on success. */
+int cli_date(const char *opt, const char *s, const char **dst, struct err *err);
+
 /* Prints "ktrdr: <msg>\nTry '<cmd> --help'." on err; returns EXITCODE_USAGE. */
 int cli_usage_error(struct cli *cli, const char *cmd, const char *msg);
 
@@ -90,5 +94,7 @@ int cmd_operations_list(struct cli *cli, int argc, char **argv);
 int cmd_operations_status(struct cli *cli, int argc, char **argv);
 int cmd_operations_cancel(struct cli *cli, int argc, char **argv);
 int cmd_operations_follow(struct cli *cli, int argc, char **argv);
+int cmd_train(struct cli *cli, int argc, char **argv);
+int cmd_data_load(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -38,6 +38,9 @@ struct exec {
   bool cancel_requested;   /* Ctrl+C seen; DELETE sent or pending */
   unsigned rng;
   struct buf emitted;      /* --json: the last progress event sent */
+  bool on_fallback;        /* the start goes to the adapter's fallback_path */
+  json_t *error_detail;    /* an `error` object for the adapter's explain_error */
+  size_t warnings_seen, errors_seen;
 };
 
 static const char *const outcome_names[] = {
@@ -156,7 +159,8 @@ static void send_start(struct exec *ex)
 {
   json_t *payload = adapter_start_payload(ex->ad);
   char *body = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
-  char *url = url_join(ex->cfg->base_url, adapter_start_path(ex->ad));
+  char *url = url_join(ex->cfg->base_url, ex->on_fallback ? ex->ad->ops->fallback_path(ex->ad->self)
+                                                           : adapter_start_path(ex->ad));
 
   json_decref(payload);
   ex->start_tries++;
@@ -235,6 +239,24 @@ static void emit_progress(struct exec *ex, const struct operation *op, const cha
   json_decref(ev);
 }
 
+/* Warnings and errors the operation accumulates, each shown once. */
+static void show_list_news(struct exec *ex, const json_t *list, size_t *seen, const char *mark)
+{
+  for (; *seen < json_array_size(list); (*seen)++) {
+    const json_t *item = json_array_get(list, *seen);
+    if (json_is_string(item))
+      inform(ex, "%s %s", mark, json_string_value(item));
+  }
+}
+
+static void show_news(struct exec *ex)
+{
+  const struct out *o = &ex->cfg->out;
+
+  show_list_news(ex, ex->res->final.warnings, &ex->warnings_seen, out_sym(o, "⚠️ ", "warning:"));
+  show_list_news(ex, ex->res->final.errors, &ex->errors_seen, out_sym(o, "❌", "error:"));
+}
+
 static void show_state(struct exec *ex, int64_t now)
 {
   struct buf line = BUF_INIT;
@@ -266,14 +288,39 @@ static void begin_polling(struct exec *ex, int64_t now)
     ex->deadline_us = now + (int64_t)(ex->cfg->timeout_s * 1e6);
 }
 
+/* Keeps the `error` object (or the FastAPI detail) of a refused start for
+ * the adapter's explain_error. */
+static void keep_error_detail(struct exec *ex, const json_t *body)
+{
+  const json_t *e = json_object_get(body, "error");
+
+  json_decref(ex->error_detail);
+  ex->error_detail = NULL;
+  if (json_is_object(e))
+    ex->error_detail = json_deep_copy(e);
+  else if (json_is_string(json_object_get(body, "detail")))
+    ex->error_detail = json_pack("{s:O}", "message", json_object_get(body, "detail"));
+}
+
 static void on_start_failed(struct exec *ex, const struct http_request *rq, int64_t now)
 {
   struct buf why = BUF_INIT;
+  json_t *body;
 
   if (ex->cancel_requested) {
     finish(ex, EXEC_CANCELLED);
     return;
   }
+  if (rq->failure == HTTP_FAIL_NONE && (rq->status == 404 || rq->status == 405) &&
+      ex->ad->ops->fallback_path && !ex->on_fallback) {
+    ex->on_fallback = true;  /* sent by send_due, outside this dispatch */
+    ex->start_tries = 0;
+    ex->start_retry_us = now;
+    return;
+  }
+  body = json_loads(buf_cstr(&rq->response), 0, NULL);
+  keep_error_detail(ex, body);
+  json_decref(body);
   if (retry_safe_for_post(rq->failure, rq->status) && ex->start_tries < ex->cfg->start_attempts) {
     ex->start_retry_us = now + 1000LL * retry_delay_ms(ex->start_tries - 1, 250, 2000,
                                                        rq->retry_after_s, &ex->rng);
@@ -304,6 +351,7 @@ static void on_start_done(struct exec *ex, struct http_request *rq, int64_t now)
   }
   body = json_loads(buf_cstr(&rq->response), 0, NULL);
   if (!body || adapter_parse_start(ex->ad, body, &ex->res->op_id, &err) < 0) {
+    keep_error_detail(ex, body);
     fail(ex, EXEC_API_ERROR, err.code ? err.code : ERR_PARSE, "%s",
          body ? err.msg : "the start response is not JSON");
     json_decref(body);
@@ -383,6 +431,7 @@ static void on_poll_done(struct exec *ex, struct http_request *rq, int64_t now)
   ex->res->polls++;
   operation_release(&ex->res->final);
   ex->res->final = op;
+  show_news(ex);
   show_state(ex, now);
   if (op_status_is_terminal(ex->res->final.status))
     on_terminal(ex);
@@ -598,8 +647,9 @@ static void report_json(struct exec *ex)
                          "result", res->result);
 
   if (res->err.msg[0])
-    json_object_set_new(ev, "error", json_pack("{s:s, s:s}", "kind", err_code_name(res->err.code),
-                                               "message", res->err.msg));
+    json_object_set_new(ev, "error", json_pack("{s:s, s:s, s:O*}", "kind",
+                                               err_code_name(res->err.code), "message",
+                                               res->err.msg, "server_error", ex->error_detail));
   events_emit(ex->cfg->out.out, "final", ev);
 }
 
@@ -617,6 +667,19 @@ static void report_cancelled(struct exec *ex)
   } else if (!o->quiet) {
     fprintf(o->err, "Cancelled before the operation started\n");
   }
+}
+
+/* The adapter's own account of a refused start or a failed operation. */
+static void explain(struct exec *ex)
+{
+  json_t *e = ex->error_detail;
+
+  if (!ex->ad->ops->explain_error)
+    return;
+  if (!e && ex->res->outcome == EXEC_FAILED && ex->res->final.error_message)
+    e = ex->error_detail = json_pack("{s:s}", "message", ex->res->final.error_message);
+  if (e)
+    ex->ad->ops->explain_error(ex->ad->self, e, &ex->cfg->out);
 }
 
 static void report(struct exec *ex)
@@ -652,6 +715,7 @@ static void report(struct exec *ex)
     break;
   default:
     alert(ex, "%s", res->err.msg);
+    explain(ex);
     break;
   }
   fflush(o->out);
@@ -694,6 +758,7 @@ static void teardown(struct exec *ex)
     interrupt_restore(&ex->intr);
   free(ex->poll_url);
   buf_release(&ex->emitted);
+  json_decref(ex->error_detail);
 }
 
 int executor_run(const struct executor_config *cfg, const struct adapter *ad,

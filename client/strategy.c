@@ -423,8 +423,7 @@ static bool ascii_alnum(char c)
   return ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* ^[A-Za-z0-9.-]+$, 1..10 characters. */
-static bool symbol_ok(const char *s)
+bool strategy_symbol_ok(const char *s)
 {
   size_t i, len = strlen(s);
 
@@ -434,8 +433,7 @@ static bool symbol_ok(const char *s)
   return len >= 1 && len <= 10;
 }
 
-/* ^[0-9]+[dhm]$, 1..5 characters. */
-static bool timeframe_ok(const char *s)
+bool strategy_timeframe_ok(const char *s)
 {
   size_t i, len = strlen(s);
 
@@ -477,7 +475,7 @@ static int check_symbols(const struct strategy *s, struct err *err)
                    "data.symbols); give one as SYMBOL", s->path);
   snprintf(where, sizeof(where), s->symbols_from_cli ? "given as SYMBOL" : "in '%s'", s->path);
   for (i = 0; i < s->n_symbols; i++)
-    if (!symbol_ok(s->symbols[i]))
+    if (!strategy_symbol_ok(s->symbols[i]))
       return err_set(err, ERR_INVALID, "invalid symbol '%s' %s: a symbol is 1 to 10 letters, "
                      "digits, '.' or '-'", shown(s->symbols[i], v, sizeof(v)), where);
   return 0;
@@ -494,7 +492,7 @@ static int check_timeframes(const struct strategy *s, struct err *err)
   snprintf(where, sizeof(where), s->timeframes_from_cli ? "given as TIMEFRAME" : "in '%s'",
            s->path);
   for (i = 0; i < s->n_timeframes; i++)
-    if (!timeframe_ok(s->timeframes[i]))
+    if (!strategy_timeframe_ok(s->timeframes[i]))
       return err_set(err, ERR_INVALID, "invalid timeframe '%s' %s: use minutes, hours or days "
                      "such as 5m, 1h, 4h, 1d (weeks and months, 1w and 1M, are not accepted "
                      "for training)", shown(s->timeframes[i], v, sizeof(v)), where);

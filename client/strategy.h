@@ -90,6 +90,11 @@ int strategy_apply_overrides(struct strategy *s, const char *symbol, const char 
  */
 int strategy_validate(const struct strategy *s, struct err *err);
 
+/* The single-item rules, also used by `ktrdr data load`: a symbol is
+ * ^[A-Za-z0-9.-]+$ of 1..10 characters, a timeframe ^[0-9]+[dhm]$ of 1..5. */
+bool strategy_symbol_ok(const char *symbol);
+bool strategy_timeframe_ok(const char *timeframe);
+
 /* The lists as JSON arrays of strings, for the training start payload.
  * New references (json_decref); NULL when out of memory or, before
  * strategy_validate has passed, when an item is not valid UTF-8. */

@@ -114,3 +114,15 @@ char *timeutil_hms(double seconds, char *buf, size_t size)
     snprintf(buf, size, "%ld:%02ld", s / 60, s % 60);
   return buf;
 }
+
+bool timeutil_is_calendar_date(const char *s)
+{
+  static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  int y, m, d, n = 0;
+  bool leap;
+
+  if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || m < 1 || m > 12)
+    return false;
+  leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d >= 1 && d <= days[m - 1] + (m == 2 && leap);
+}

@@ -11,6 +11,7 @@
 #ifndef KTRDR_TIMEUTIL_H
 #define KTRDR_TIMEUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,10 @@ char *timeutil_id_stamp(int64_t real_us, char buf[TIME_ISO_MAX]);
 /* Parses the live timestamp forms (with or without fraction, "Z", "+00:00"
  * or naive) into microseconds since the epoch (naive = UTC). 0 or -1. */
 int timeutil_parse_iso(const char *s, int64_t *real_us);
+
+/* True when the date part of an ISO string is a real calendar day
+ * (2024-02-30 is not). */
+bool timeutil_is_calendar_date(const char *s);
 
 /* "1:14" below an hour, "1:02:03" above; negative → "-:--". */
 char *timeutil_hms(double seconds, char *buf, size_t size);
