@@ -39,6 +39,7 @@ struct exec {
   unsigned rng;
   struct buf emitted;      /* --json: the last progress event sent */
   bool on_fallback;        /* the start goes to the adapter's fallback_path */
+  char *cancel_refused;    /* the server's 400 to our DELETE, until a GET explains it */
   json_t *error_detail;    /* an `error` object for the adapter's explain_error */
   size_t warnings_seen, errors_seen;
 };
@@ -404,6 +405,37 @@ static void on_poll_trouble(struct exec *ex, const struct http_request *rq,
     ex->next_poll_us = now + delay * 1000LL;
 }
 
+/* Replaces bytes that are not UTF-8 with '?' (in place). */
+static void scrub_utf8(unsigned char *p, size_t n)
+{
+  for (size_t i = 0; i < n;) {
+    size_t len = p[i] < 0x80 ? 1 : (p[i] >> 5) == 6 ? 2 : (p[i] >> 4) == 14 ? 3
+                 : (p[i] >> 3) == 30 ? 4 : 0;
+    size_t k = 1;
+
+    while (len && k < len && i + k < n && (p[i + k] & 0xC0) == 0x80)
+      k++;
+    if (!len || k < len || (len == 2 && p[i] < 0xC2)) {
+      p[i++] = '?';
+      continue;
+    }
+    i += len;
+  }
+}
+
+/* The body as JSON; a server that put non-UTF-8 bytes in a string (jansson
+ * refuses those) still gets read, with the bad bytes as '?'. */
+static json_t *parse_lenient(struct buf *body)
+{
+  json_error_t jerr;
+  json_t *j = json_loadb(buf_cstr(body), body->len, 0, &jerr);
+
+  if (j || json_error_code(&jerr) != json_error_invalid_utf8)
+    return j;
+  scrub_utf8((unsigned char *)body->data, body->len);
+  return json_loadb(buf_cstr(body), body->len, 0, NULL);
+}
+
 static void on_poll_done(struct exec *ex, struct http_request *rq, int64_t now)
 {
   struct operation op = OPERATION_INIT;
@@ -413,7 +445,7 @@ static void on_poll_done(struct exec *ex, struct http_request *rq, int64_t now)
 
   if (retry_classify(rq->failure, rq->status) != RETRY_SUCCESS) {
     describe(rq, &why);
-  } else if (!(body = json_loads(buf_cstr(&rq->response), 0, NULL))) {
+  } else if (!(body = parse_lenient(&rq->response))) {
     buf_appendf(&why, "the status response is not valid JSON");
   } else if (operation_from_envelope(&op, body, &err) < 0) {
     buf_appendf(&why, "%s", err.msg);
@@ -435,6 +467,10 @@ static void on_poll_done(struct exec *ex, struct http_request *rq, int64_t now)
   show_state(ex, now);
   if (op_status_is_terminal(ex->res->final.status))
     on_terminal(ex);
+  else if (ex->cancel_refused)
+    fail(ex, EXEC_API_ERROR, ERR_HTTP, "the server refused to cancel operation %s (%s); it is "
+         "still running. Check it: ktrdr operations status %s", op_id(ex), ex->cancel_refused,
+         op_id(ex));
 }
 
 static void on_cancel_done(struct exec *ex, struct http_request *rq, int64_t now)
@@ -442,13 +478,17 @@ static void on_cancel_done(struct exec *ex, struct http_request *rq, int64_t now
   struct buf why = BUF_INIT;
   enum retry_class rc = retry_classify(rq->failure, rq->status);
 
+  describe(rq, &why);
   if (rc == RETRY_SUCCESS || rq->status == 400) {
-    /* Accepted, or already finished: the next GET tells which. */
+    /* Accepted, or refused because it already finished (or for a reason of
+     * the server's own): the next GET tells which. */
     ex->res->cancel_sent = rc == RETRY_SUCCESS;
+    if (rq->status == 400)
+      ex->cancel_refused = buf_detach(&why);
     ex->next_poll_us = now;
+    buf_release(&why);
     return;
   }
-  describe(rq, &why);
   if (rq->status == 404)
     fail(ex, EXEC_NOT_FOUND, ERR_NOTFOUND, "operation %s no longer exists on the server (%s)",
          op_id(ex), buf_cstr(&why));
@@ -759,6 +799,7 @@ static void teardown(struct exec *ex)
   free(ex->poll_url);
   buf_release(&ex->emitted);
   json_decref(ex->error_detail);
+  free(ex->cancel_refused);
 }
 
 int executor_run(const struct executor_config *cfg, const struct adapter *ad,

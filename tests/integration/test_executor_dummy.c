@@ -201,7 +201,13 @@ Test(executor_dummy, polls_every_300ms_without_drift)
   run_dummy(&r, 45, 9); /* 4.5 s real at SCALE 10 */
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", tl_capture_text(&r.err));
   n = journal("GET", "/api/v1/operations/", &e);
-  cr_assert_geq(n, 11, "only %zu polls", n);
+  cr_assert_geq(n, tl_timing_strict() ? 11 : 5, "only %zu polls", n);
+  if (!tl_timing_strict()) {
+    cr_log_warn("under valgrind: the cadence bounds are not asserted");
+    journal_entries_free(e, n);
+    run_release(&r);
+    return;
+  }
   for (size_t i = 1; i < n; i++) {
     double gap_ms = (double)(e[i].t_us - e[i - 1].t_us) / 1000.0;
     cr_expect(gap_ms >= 285 && gap_ms <= 315, "poll %zu came %.1f ms after the previous", i, gap_ms);
@@ -234,7 +240,8 @@ Test(executor_dummy, ctrl_c_sends_delete_at_once_and_waits_for_cancelled)
   n = journal("DELETE", "/api/v1/operations/", &e);
   cr_assert_eq(n, 1);
   cr_expect_str_eq(e[0].operation_id, r.res.op_id);
-  cr_expect_lt(e[0].t_us - a.acted_us, 50000, "DELETE arrived %.1f ms after SIGINT",
+  cr_expect_lt(e[0].t_us - a.acted_us, tl_timing_strict() ? 50000 : 2000000,
+               "DELETE arrived %.1f ms after SIGINT",
                (double)(e[0].t_us - a.acted_us) / 1000.0);
   cr_expect_geq(e[0].t_us, a.acted_us);
   journal_entries_free(e, n);

@@ -15,6 +15,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <valgrind/valgrind.h>
+
 #include "buf.h"
 #include "timeutil.h"
 
@@ -273,4 +275,9 @@ void tl_proc_release(struct tl_proc *p)
   free(p->text.data);
   memset(p, 0, sizeof(*p));
   p->fd = -1;
+}
+
+bool tl_timing_strict(void)
+{
+  return !RUNNING_ON_VALGRIND;
 }

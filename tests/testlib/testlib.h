@@ -47,6 +47,10 @@ void tl_capture_close(struct tl_capture *c);
 /* Calls cond(arg) every few milliseconds until true or timeout_ms passes. */
 bool tl_wait_until(bool (*cond)(void *arg), void *arg, int timeout_ms);
 
+/* False under valgrind, where everything runs 20-50x slower: tests then
+ * skip their millisecond bounds (the plain and ASan runs assert them). */
+bool tl_timing_strict(void);
+
 /* The suite's server: started by tl_mock_start(time_scale), stopped by tl_mock_stop. */
 extern struct mock_server *tl_mock;
 void tl_mock_start(double time_scale);
