@@ -18,6 +18,7 @@
 #include "exitcode.h"
 #include "faults.h"
 #include "proxy.h"
+#include "run.h"
 #include "testlib.h"
 #include "timeutil.h"
 
@@ -40,46 +41,8 @@ static void teardown(void)
 
 TestSuite(client_faults, .init = setup, .fini = teardown, .timeout = 60);
 
-struct run {
-  struct executor_config cfg;
-  struct exec_result res;
-  struct tl_capture out, err;
-  int code;
-  int64_t started_us, ended_us;
-};
 
-static void run_init(struct run *r)
-{
-  memset(r, 0, sizeof(*r));
-  r->cfg = (struct executor_config)EXECUTOR_CONFIG_INIT;
-  r->cfg.base_url = proxy_url;
-  r->cfg.out.out = tl_capture_open(&r->out);
-  r->cfg.out.err = tl_capture_open(&r->err);
-  r->cfg.out.utf8 = true;
-  r->cfg.progress = PROGRESS_PLAIN;
-  r->res = (struct exec_result)EXEC_RESULT_INIT;
-}
-
-static void run_dummy(struct run *r, double duration, long iterations)
-{
-  struct dummy_adapter d;
-  struct adapter ad;
-
-  dummy_adapter_init(&d, &ad, duration, iterations);
-  r->started_us = timeutil_mono_us();
-  cr_assert_eq(executor_run(&r->cfg, &ad, &r->res), 0);
-  r->ended_us = timeutil_mono_us();
-  r->code = exitcode_for(r->res.outcome);
-}
-
-static void run_release(struct run *r)
-{
-  exec_result_release(&r->res);
-  tl_capture_close(&r->out);
-  tl_capture_close(&r->err);
-}
-
-static const char *err_text(struct run *r)
+static const char *err_text(struct tl_run *r)
 {
   return tl_capture_text(&r->err);
 }
@@ -125,28 +88,28 @@ static void *outage_main(void *arg)
 Test(client_faults, api_dies_during_polling_and_comes_back)
 {
   struct outage o = { .after_polls = 2, .down_ms = 1200 };
-  struct run r;
+  struct tl_run r;
 
-  run_init(&r);
+  tl_run_init(&r, proxy_url);
   pthread_create(&o.thread, NULL, outage_main, &o);
-  run_dummy(&r, 40, 4);
+  tl_run_dummy(&r, 40, 4);
   pthread_join(o.thread, NULL);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", err_text(&r));
   cr_expect_eq(r.code, 0);
   cr_expect(strstr(err_text(&r), "Connection trouble ("), "%s", err_text(&r));
   cr_expect(strstr(err_text(&r), "Connection restored"), "%s", err_text(&r));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(client_faults, api_dies_and_stays_down_ends_within_the_bound)
 {
   struct outage o = { .after_polls = 2, .down_ms = -1 };
-  struct run r;
+  struct tl_run r;
 
-  run_init(&r);
+  tl_run_init(&r, proxy_url);
   r.cfg.outage_ms = 1500;
   pthread_create(&o.thread, NULL, outage_main, &o);
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   pthread_join(o.thread, NULL);
   cr_assert_eq(r.res.outcome, EXEC_API_ERROR, "%s", err_text(&r));
   cr_expect_eq(r.code, EXITCODE_API);
@@ -154,7 +117,7 @@ Test(client_faults, api_dies_and_stays_down_ends_within_the_bound)
   cr_expect(strstr(err_text(&r), "ktrdr operations status "), "%s", err_text(&r));
   if (tl_timing_strict())
     cr_expect_lt(r.ended_us - r.started_us, 1500000 + 5500000 + 1000000);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 struct resetter {
@@ -177,58 +140,58 @@ static void *reset_main(void *arg)
 Test(client_faults, connections_reset_again_and_again)
 {
   struct resetter rs = { 0 };
-  struct run r;
+  struct tl_run r;
 
-  run_init(&r);
+  tl_run_init(&r, proxy_url);
   pthread_create(&rs.thread, NULL, reset_main, &rs);
-  run_dummy(&r, 20, 4);
+  tl_run_dummy(&r, 20, 4);
   rs.stop = 1;
   pthread_join(rs.thread, NULL);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", err_text(&r));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 /* ---- bad answers --------------------------------------------------------- */
 
 Test(client_faults, malformed_json_is_retried)
 {
-  struct run r;
+  struct tl_run r;
 
   fault("GET", "/api/v1/operations/", 200, 2, "{\"success\": true, \"data\": {");
-  run_init(&r);
-  run_dummy(&r, 10, 2);
+  tl_run_init(&r, proxy_url);
+  tl_run_dummy(&r, 10, 2);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", err_text(&r));
   cr_expect(strstr(err_text(&r), "the status response is not valid JSON"), "%s", err_text(&r));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(client_faults, success_false_while_polling_is_retried)
 {
-  struct run r;
+  struct tl_run r;
 
   fault("GET", "/api/v1/operations/", 200, 2,
         "{\"success\":false,\"error\":{\"code\":\"OPERATIONS-GetStatusError\","
         "\"message\":\"Failed to get operation status\"}}");
-  run_init(&r);
-  run_dummy(&r, 10, 2);
+  tl_run_init(&r, proxy_url);
+  tl_run_dummy(&r, 10, 2);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", err_text(&r));
   cr_expect(strstr(err_text(&r), "Failed to get operation status"), "%s", err_text(&r));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(client_faults, success_false_at_start_is_shown)
 {
-  struct run r;
+  struct tl_run r;
 
   fault("POST", "/api/v1/dummy/start", 200, 1,
         "{\"success\":false,\"data\":null,\"error\":{\"code\":\"DUMMY-001\","
         "\"message\":\"Failed to start: worker pool exhausted\"}}");
-  run_init(&r);
-  run_dummy(&r, 10, 2);
+  tl_run_init(&r, proxy_url);
+  tl_run_dummy(&r, 10, 2);
   cr_assert_eq(r.res.outcome, EXEC_API_ERROR);
   cr_expect_eq(r.code, EXITCODE_API);
   cr_expect(strstr(err_text(&r), "Failed to start: worker pool exhausted"), "%s", err_text(&r));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 static const char resuming[] =
@@ -238,21 +201,21 @@ static const char resuming[] =
 
 Test(client_faults, unknown_status_is_not_terminal)
 {
-  struct run r;
+  struct tl_run r;
 
   fault("GET", "/api/v1/operations/", 200, 3, resuming);
-  run_init(&r);
-  run_dummy(&r, 10, 2);
+  tl_run_init(&r, proxy_url);
+  tl_run_dummy(&r, 10, 2);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", err_text(&r));
   cr_expect(strstr(err_text(&r), "Status: resuming - Resuming from checkpoint"), "%s",
             err_text(&r));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(client_faults, huge_context_is_handled)
 {
   struct buf body = BUF_INIT;
-  struct run r;
+  struct tl_run r;
 
   buf_appendf(&body, "{\"success\":true,\"data\":{\"operation_id\":\"op_x\",\"status\":\"running\","
                      "\"progress\":{\"percentage\":5,\"current_step\":\"big\",\"context\":{");
@@ -260,26 +223,26 @@ Test(client_faults, huge_context_is_handled)
     buf_appendf(&body, "%s\"key_%d\":\"%0100d\"", i ? "," : "", i, i);
   buf_appendf(&body, "}}}}");
   fault("GET", "/api/v1/operations/", 200, 1, buf_cstr(&body));
-  run_init(&r);
-  run_dummy(&r, 10, 2);
+  tl_run_init(&r, proxy_url);
+  tl_run_dummy(&r, 10, 2);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", err_text(&r));
   cr_expect(strstr(err_text(&r), "Status: running - big"));
   buf_release(&body);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(client_faults, non_utf8_bytes_in_current_step_are_replaced)
 {
-  struct run r;
+  struct tl_run r;
 
   fault("GET", "/api/v1/operations/", 200, 1,
         "{\"success\":true,\"data\":{\"operation_id\":\"op_x\",\"status\":\"running\","
         "\"progress\":{\"percentage\":5,\"current_step\":\"bad \xff\xfe bytes \xc3\"}}}");
-  run_init(&r);
-  run_dummy(&r, 10, 2);
+  tl_run_init(&r, proxy_url);
+  tl_run_dummy(&r, 10, 2);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", err_text(&r));
   cr_expect(strstr(err_text(&r), "Status: running - bad ?? bytes ?"), "%s", err_text(&r));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 /* ---- cancellation ------------------------------------------------------ */
@@ -307,13 +270,13 @@ static void *interrupt_main(void *arg)
 Test(client_faults, cancel_refused_while_running_says_so)
 {
   struct interrupter it = { .after_polls = 2 };
-  struct run r;
+  struct tl_run r;
 
   fault("DELETE", "/api/v1/operations/", 400, 1,
         "{\"detail\":\"Operation is in a critical section and cannot be cancelled\"}");
-  run_init(&r);
+  tl_run_init(&r, proxy_url);
   pthread_create(&it.thread, NULL, interrupt_main, &it);
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   pthread_join(it.thread, NULL);
   cr_assert_eq(r.res.outcome, EXEC_API_ERROR, "%s", err_text(&r));
   cr_expect_eq(r.code, EXITCODE_API);
@@ -321,7 +284,7 @@ Test(client_faults, cancel_refused_while_running_says_so)
             err_text(&r));
   cr_expect(strstr(err_text(&r), "critical section"), "%s", err_text(&r));
   cr_expect(strstr(err_text(&r), "still running"));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 /* From now on the operation looks completed, and a cancel gets the live 400. */
@@ -338,17 +301,17 @@ static void finish_now(void)
 Test(client_faults, cancel_after_completion_reports_the_completion)
 {
   struct interrupter it = { .after_polls = 1, .before = finish_now };
-  struct run r;
+  struct tl_run r;
 
   /* the DELETE gets the 400 of a finished operation and the next poll shows
    * it completed: the results are shown, exit 0 */
-  run_init(&r);
+  tl_run_init(&r, proxy_url);
   r.cfg.poll_interval_ms = 5000; /* the SIGINT lands between two polls */
   pthread_create(&it.thread, NULL, interrupt_main, &it);
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   pthread_join(it.thread, NULL);
   cr_expect(r.res.outcome == EXEC_COMPLETED, "%s: %s", exec_outcome_name(r.res.outcome),
             err_text(&r));
   cr_expect(strstr(tl_capture_text(&r.out), "Iterations: 2/2"), "%s", tl_capture_text(&r.out));
-  run_release(&r);
+  tl_run_release(&r);
 }

@@ -17,6 +17,7 @@
 #include "adapter_dummy.h"
 #include "executor.h"
 #include "exitcode.h"
+#include "run.h"
 #include "testlib.h"
 #include "timeutil.h"
 
@@ -29,44 +30,6 @@ static void teardown(void) { tl_mock_stop(); }
 
 TestSuite(executor_dummy, .init = setup, .fini = teardown, .timeout = 60);
 
-struct run {
-  struct executor_config cfg;
-  struct exec_result res;
-  struct tl_capture out, err;
-  int code;
-  int64_t started_us, ended_us;
-};
-
-static void run_init(struct run *r)
-{
-  memset(r, 0, sizeof(*r));
-  r->cfg = (struct executor_config)EXECUTOR_CONFIG_INIT;
-  r->cfg.base_url = tl_mock_url();
-  r->cfg.out.out = tl_capture_open(&r->out);
-  r->cfg.out.err = tl_capture_open(&r->err);
-  r->cfg.out.utf8 = true;
-  r->cfg.progress = PROGRESS_PLAIN;
-  r->res = (struct exec_result)EXEC_RESULT_INIT;
-}
-
-static void run_dummy(struct run *r, double duration, long iterations)
-{
-  struct dummy_adapter d;
-  struct adapter ad;
-
-  dummy_adapter_init(&d, &ad, duration, iterations);
-  r->started_us = timeutil_mono_us();
-  cr_assert_eq(executor_run(&r->cfg, &ad, &r->res), 0);
-  r->ended_us = timeutil_mono_us();
-  r->code = exitcode_for(r->res.outcome);
-}
-
-static void run_release(struct run *r)
-{
-  exec_result_release(&r->res);
-  tl_capture_close(&r->out);
-  tl_capture_close(&r->err);
-}
 
 static size_t journal(const char *method, const char *path_prefix, struct journal_entry **e)
 {
@@ -143,12 +106,12 @@ static void send_sigint(struct actor *a)
 
 Test(executor_dummy, completes_and_shows_the_result)
 {
-  struct run r;
+  struct tl_run r;
   struct journal_entry *e;
   size_t n;
 
-  run_init(&r);
-  run_dummy(&r, 5, 5);
+  tl_run_init(&r, tl_mock_url());
+  tl_run_dummy(&r, 5, 5);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", tl_capture_text(&r.err));
   cr_expect_eq(r.code, 0);
   cr_expect_eq(r.res.final.status, OP_STATUS_COMPLETED);
@@ -167,17 +130,17 @@ Test(executor_dummy, completes_and_shows_the_result)
     cr_expect_str_eq(e[i].operation_id, r.res.op_id);
   }
   journal_entries_free(e, n);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, start_payload_reaches_the_server)
 {
-  struct run r;
+  struct tl_run r;
   struct journal_entry *e;
   size_t n;
 
-  run_init(&r);
-  run_dummy(&r, 3, 7);
+  tl_run_init(&r, tl_mock_url());
+  tl_run_dummy(&r, 3, 7);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", tl_capture_text(&r.err));
   n = journal("POST", "/api/v1/dummy/start", &e);
   cr_assert_eq(n, 1);
@@ -187,25 +150,25 @@ Test(executor_dummy, start_payload_reaches_the_server)
   cr_expect_eq(r.res.final.progress.steps_total, 7);
   cr_expect_float_eq(json_num_or(r.res.final.result_summary, "total_duration_seconds", 0), 3.0,
                      1e-9);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, polls_every_300ms_without_drift)
 {
-  struct run r;
+  struct tl_run r;
   struct journal_entry *e;
   size_t n;
   double first, last;
 
-  run_init(&r);
-  run_dummy(&r, 45, 9); /* 4.5 s real at SCALE 10 */
+  tl_run_init(&r, tl_mock_url());
+  tl_run_dummy(&r, 45, 9); /* 4.5 s real at SCALE 10 */
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", tl_capture_text(&r.err));
   n = journal("GET", "/api/v1/operations/", &e);
   cr_assert_geq(n, tl_timing_strict() ? 11 : 5, "only %zu polls", n);
   if (!tl_timing_strict()) {
     cr_log_warn("under valgrind: the cadence bounds are not asserted");
     journal_entries_free(e, n);
-    run_release(&r);
+    tl_run_release(&r);
     return;
   }
   for (size_t i = 1; i < n; i++) {
@@ -218,19 +181,19 @@ Test(executor_dummy, polls_every_300ms_without_drift)
   cr_expect_float_eq((last - first) / 1000.0, (double)(n - 1) * 300.0, 15.0,
                      "%zu polls over %.1f ms", n, (last - first) / 1000.0);
   journal_entries_free(e, n);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, ctrl_c_sends_delete_at_once_and_waits_for_cancelled)
 {
   struct actor a = { .after_polls = 3, .act = send_sigint, .signals = 1 };
-  struct run r;
+  struct tl_run r;
   struct journal_entry *e;
   size_t n;
 
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   actor_start(&a);
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   actor_join(&a);
   cr_assert_eq(r.res.outcome, EXEC_CANCELLED, "%s", tl_capture_text(&r.err));
   cr_expect_eq(r.code, 130);
@@ -251,7 +214,7 @@ Test(executor_dummy, ctrl_c_sends_delete_at_once_and_waits_for_cancelled)
   cr_expect(strstr(tl_capture_text(&r.err), "cancelled\nStopped after "), "%s",
             tl_capture_text(&r.err));
   cr_expect_str_empty(tl_capture_text(&r.out));
-  run_release(&r);
+  tl_run_release(&r);
   /* the handler is gone after the run: the previous disposition is back */
   struct sigaction now;
   sigaction(SIGINT, NULL, &now);
@@ -261,13 +224,13 @@ Test(executor_dummy, ctrl_c_sends_delete_at_once_and_waits_for_cancelled)
 Test(executor_dummy, second_ctrl_c_stops_waiting_when_cancel_is_not_confirmed)
 {
   struct actor a = { .after_polls = 2, .act = send_sigint, .signals = 2, .gap_ms = 300 };
-  struct run r;
+  struct tl_run r;
 
   admin("POST", "/__admin/faults",
         "{\"method\":\"DELETE\",\"path_prefix\":\"/api/v1/operations/\",\"status\":503,\"count\":1000}");
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   actor_start(&a);
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   actor_join(&a);
   cr_assert_eq(r.res.outcome, EXEC_CANCELLED, "%s", tl_capture_text(&r.err));
   cr_expect_eq(r.code, 130);
@@ -275,27 +238,27 @@ Test(executor_dummy, second_ctrl_c_stops_waiting_when_cancel_is_not_confirmed)
   cr_expect(strstr(tl_capture_text(&r.err), "stopped waiting"), "%s", tl_capture_text(&r.err));
   cr_expect_lt(r.ended_us - a.acted_us, 2000000, "took %.0f ms after the first Ctrl+C",
                (double)(r.ended_us - a.acted_us) / 1000.0);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, wait_for_cancel_confirmation_is_bounded)
 {
   struct actor a = { .after_polls = 2, .act = send_sigint, .signals = 1 };
-  struct run r;
+  struct tl_run r;
 
   admin("POST", "/__admin/faults",
         "{\"method\":\"DELETE\",\"path_prefix\":\"/api/v1/operations/\",\"status\":503,\"count\":1000}");
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   r.cfg.cancel_wait_ms = 800;
   actor_start(&a);
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   actor_join(&a);
   cr_assert_eq(r.res.outcome, EXEC_CANCELLED);
   cr_expect_not(r.res.cancel_confirmed);
   cr_expect(strstr(tl_capture_text(&r.err), "did not confirm the cancellation"), "%s",
             tl_capture_text(&r.err));
   cr_expect_lt(r.ended_us - a.acted_us, 800000 + 400000);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 static void fail_operation(struct actor *a)
@@ -309,11 +272,11 @@ static void fail_operation(struct actor *a)
 Test(executor_dummy, failed_operation_shows_the_server_error)
 {
   struct actor a = { .after_polls = 2, .act = fail_operation };
-  struct run r;
+  struct tl_run r;
 
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   actor_start(&a);
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   actor_join(&a);
   cr_assert_eq(r.res.outcome, EXEC_FAILED, "%s", tl_capture_text(&r.err));
   cr_expect_eq(r.code, 1);
@@ -321,7 +284,7 @@ Test(executor_dummy, failed_operation_shows_the_server_error)
             tl_capture_text(&r.err));
   cr_expect(strstr(tl_capture_text(&r.err), r.res.op_id));
   cr_expect_str_empty(tl_capture_text(&r.out));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 static void cancel_elsewhere(struct actor *a)
@@ -339,17 +302,17 @@ static void cancel_elsewhere(struct actor *a)
 Test(executor_dummy, cancelled_by_someone_else)
 {
   struct actor a = { .after_polls = 2, .act = cancel_elsewhere };
-  struct run r;
+  struct tl_run r;
 
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   actor_start(&a);
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   actor_join(&a);
   cr_assert_eq(r.res.outcome, EXEC_CANCELLED_REMOTE, "%s", tl_capture_text(&r.err));
   cr_expect_eq(r.code, 6);
   cr_expect(strstr(tl_capture_text(&r.err), "cancelled on the server: maintenance window"), "%s",
             tl_capture_text(&r.err));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 static unsigned short closed_port(void)
@@ -366,13 +329,13 @@ static unsigned short closed_port(void)
 
 Test(executor_dummy, unreachable_server_fails_fast_with_a_clear_message)
 {
-  struct run r;
+  struct tl_run r;
   char url[64];
 
   snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/v1", closed_port());
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   r.cfg.base_url = url;
-  run_dummy(&r, 5, 5);
+  tl_run_dummy(&r, 5, 5);
   cr_assert_eq(r.res.outcome, EXEC_API_ERROR);
   cr_expect_eq(r.code, 3);
   cr_expect(strstr(tl_capture_text(&r.err), "cannot reach the KTRDR API at http://127.0.0.1:"),
@@ -380,19 +343,19 @@ Test(executor_dummy, unreachable_server_fails_fast_with_a_clear_message)
   cr_expect(strstr(tl_capture_text(&r.err), "--url"));
   cr_expect_lt(r.ended_us - r.started_us, 5000000, "took %.1f s",
                (double)(r.ended_us - r.started_us) / 1e6);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, burst_of_503s_is_retried_and_recovered)
 {
-  struct run r;
+  struct tl_run r;
   struct journal_entry *e;
   size_t n, bad = 0;
 
   admin("POST", "/__admin/faults",
         "{\"method\":\"GET\",\"path_prefix\":\"/api/v1/operations/\",\"status\":503,\"count\":3}");
-  run_init(&r);
-  run_dummy(&r, 10, 5);
+  tl_run_init(&r, tl_mock_url());
+  tl_run_dummy(&r, 10, 5);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", tl_capture_text(&r.err));
   n = journal("GET", "/api/v1/operations/", &e);
   for (size_t i = 0; i < n; i++)
@@ -403,20 +366,20 @@ Test(executor_dummy, burst_of_503s_is_retried_and_recovered)
   journal_entries_free(e, n);
   cr_expect(strstr(tl_capture_text(&r.err), "retrying"), "%s", tl_capture_text(&r.err));
   cr_expect(strstr(tl_capture_text(&r.err), "Connection restored"));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, retry_after_is_honoured)
 {
-  struct run r;
+  struct tl_run r;
   struct journal_entry *e;
   size_t n;
 
   admin("POST", "/__admin/faults",
         "{\"method\":\"GET\",\"path_prefix\":\"/api/v1/operations/\",\"status\":429,\"count\":1,"
         "\"retry_after\":1}");
-  run_init(&r);
-  run_dummy(&r, 10, 5);
+  tl_run_init(&r, tl_mock_url());
+  tl_run_dummy(&r, 10, 5);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", tl_capture_text(&r.err));
   n = journal("GET", "/api/v1/operations/", &e);
   cr_assert_geq(n, 2);
@@ -424,52 +387,52 @@ Test(executor_dummy, retry_after_is_honoured)
   cr_expect_geq(e[1].t_us - e[0].t_us, 1000000, "retried after %.0f ms",
                 (double)(e[1].t_us - e[0].t_us) / 1000.0);
   journal_entries_free(e, n);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, long_outage_ends_with_the_operation_id)
 {
-  struct run r;
+  struct tl_run r;
 
   admin("POST", "/__admin/faults",
         "{\"method\":\"GET\",\"path_prefix\":\"/api/v1/operations/\",\"status\":502,\"count\":100000}");
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   r.cfg.outage_ms = 1500;
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   cr_assert_eq(r.res.outcome, EXEC_API_ERROR, "%s", tl_capture_text(&r.err));
   cr_expect_eq(r.code, 3);
   cr_expect(strstr(tl_capture_text(&r.err), r.res.op_id), "%s", tl_capture_text(&r.err));
   cr_expect(strstr(tl_capture_text(&r.err), "may still be running"));
   cr_expect_lt(r.ended_us - r.started_us, 1500000 + 5500000);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, vanished_operation_is_not_found)
 {
-  struct run r;
+  struct tl_run r;
 
   admin("POST", "/__admin/faults",
         "{\"method\":\"GET\",\"path_prefix\":\"/api/v1/operations/\",\"status\":404,\"count\":1,"
         "\"body\":\"{\\\"detail\\\":\\\"Operation not found: gone\\\"}\"}");
-  run_init(&r);
-  run_dummy(&r, 200, 100);
+  tl_run_init(&r, tl_mock_url());
+  tl_run_dummy(&r, 200, 100);
   cr_assert_eq(r.res.outcome, EXEC_NOT_FOUND, "%s", tl_capture_text(&r.err));
   cr_expect_eq(r.code, 4);
   cr_expect(strstr(tl_capture_text(&r.err), "no longer exists"), "%s", tl_capture_text(&r.err));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, start_rejection_shows_the_server_detail)
 {
-  struct run r;
+  struct tl_run r;
   struct journal_entry *e;
   size_t n;
 
   admin("POST", "/__admin/faults",
         "{\"method\":\"POST\",\"path_prefix\":\"/api/v1/dummy/start\",\"status\":400,\"count\":1,"
         "\"body\":\"{\\\"detail\\\":\\\"Dummy service is disabled\\\"}\"}");
-  run_init(&r);
-  run_dummy(&r, 5, 5);
+  tl_run_init(&r, tl_mock_url());
+  tl_run_dummy(&r, 5, 5);
   cr_assert_eq(r.res.outcome, EXEC_API_ERROR);
   cr_expect_eq(r.code, 3);
   cr_expect(strstr(tl_capture_text(&r.err), "400 Bad Request: Dummy service is disabled"), "%s",
@@ -477,49 +440,49 @@ Test(executor_dummy, start_rejection_shows_the_server_detail)
   n = journal("POST", NULL, &e);
   cr_expect_eq(n, 1, "a 400 must not be retried");
   journal_entries_free(e, n);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, start_503_is_retried)
 {
-  struct run r;
+  struct tl_run r;
   struct journal_entry *e;
   size_t n;
 
   admin("POST", "/__admin/faults",
         "{\"method\":\"POST\",\"path_prefix\":\"/api/v1/dummy/start\",\"status\":503,\"count\":2}");
-  run_init(&r);
-  run_dummy(&r, 5, 5);
+  tl_run_init(&r, tl_mock_url());
+  tl_run_dummy(&r, 5, 5);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", tl_capture_text(&r.err));
   n = journal("POST", NULL, &e);
   cr_expect_eq(n, 3);
   journal_entries_free(e, n);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, timeout_stops_waiting_and_says_so)
 {
-  struct run r;
+  struct tl_run r;
 
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   r.cfg.timeout_s = 0.7;
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   cr_assert_eq(r.res.outcome, EXEC_TIMEOUT);
   cr_expect_eq(r.code, 5);
   cr_expect(strstr(tl_capture_text(&r.err), "still running"), "%s", tl_capture_text(&r.err));
   cr_expect(strstr(tl_capture_text(&r.err), r.res.op_id));
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, detach_prints_the_id_and_does_not_poll)
 {
-  struct run r;
+  struct tl_run r;
   struct journal_entry *e;
   size_t n;
 
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   r.cfg.detach = true;
-  run_dummy(&r, 200, 100);
+  tl_run_dummy(&r, 200, 100);
   cr_assert_eq(r.res.outcome, EXEC_DETACHED);
   cr_expect_eq(r.code, 0);
   cr_assert_not_null(r.res.op_id);
@@ -528,16 +491,16 @@ Test(executor_dummy, detach_prints_the_id_and_does_not_poll)
   n = journal("GET", "/api/v1/operations/", &e);
   cr_expect_eq(n, 0);
   journal_entries_free(e, n);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, plain_progress_has_lines_and_no_escape_sequences)
 {
-  struct run r;
+  struct tl_run r;
   const char *err;
 
-  run_init(&r);
-  run_dummy(&r, 20, 4);
+  tl_run_init(&r, tl_mock_url());
+  tl_run_dummy(&r, 20, 4);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED);
   err = tl_capture_text(&r.err);
   /* the first poll and the last are always printed; changes in between are
@@ -546,19 +509,19 @@ Test(executor_dummy, plain_progress_has_lines_and_no_escape_sequences)
   cr_expect(strstr(err, "Status: completed - Operation dummy_task completed [4/4] (100.0%)\n"),
             "%s", err);
   cr_expect_null(strchr(err, '\033'), "escape sequence in plain output: %s", err);
-  run_release(&r);
+  tl_run_release(&r);
 }
 
 Test(executor_dummy, quiet_prints_only_the_result)
 {
-  struct run r;
+  struct tl_run r;
 
-  run_init(&r);
+  tl_run_init(&r, tl_mock_url());
   r.cfg.out.quiet = true;
   r.cfg.progress = PROGRESS_NONE;
-  run_dummy(&r, 5, 5);
+  tl_run_dummy(&r, 5, 5);
   cr_assert_eq(r.res.outcome, EXEC_COMPLETED);
   cr_expect_str_empty(tl_capture_text(&r.err));
   cr_expect(strstr(tl_capture_text(&r.out), "Dummy operation completed"));
-  run_release(&r);
+  tl_run_release(&r);
 }
