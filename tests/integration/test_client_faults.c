@@ -129,7 +129,11 @@ static void *reset_main(void *arg)
 {
   struct resetter *rs = arg;
   struct timespec t = { 0, 40 * 1000000L };
+  struct journal_filter f = { .method = "GET", .path_prefix = "/api/v1/operations/" };
 
+  /* Only once polling has begun: a start request cut in flight is, rightly,
+   * not repeated (the server may have acted on it). */
+  journal_wait(mock_server_journal(tl_mock), &f, 1, 10000);
   while (!rs->stop) {
     tl_proxy_reset(proxy);
     nanosleep(&t, NULL); /* the reset rate, not a wait */

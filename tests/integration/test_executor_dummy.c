@@ -166,7 +166,8 @@ Test(executor_dummy, polls_every_300ms_without_drift)
   n = journal("GET", "/api/v1/operations/", &e);
   cr_assert_geq(n, tl_timing_strict() ? 11 : 5, "only %zu polls", n);
   if (!tl_timing_strict()) {
-    cr_log_warn("under valgrind: the cadence bounds are not asserted");
+    /* (cr_log_warn would make Criterion exit 1 with every test passing) */
+    fprintf(stderr, "under valgrind: the cadence bounds are not asserted\n");
     journal_entries_free(e, n);
     tl_run_release(&r);
     return;
