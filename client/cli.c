@@ -335,8 +335,10 @@ int cli_get_operation(struct cli *cli, int argc, char **argv, const char *help,
   struct api_response r = API_RESPONSE_INIT;
   struct buf path = BUF_INIT;
   struct err err = ERR_INIT;
-  int first = 0, rc = cli_parse(cli, argc, argv, NULL, NULL, NULL, help, &first);
+  int first = 0, rc;
 
+  *id = NULL; /* stays NULL after --help: nothing more to do */
+  rc = cli_parse(cli, argc, argv, NULL, NULL, NULL, help, &first);
   if (rc != 0)
     return rc > 0 ? EXITCODE_OK : EXITCODE_USAGE;
   if (argc - first != 1)

@@ -109,7 +109,7 @@ int cmd_operations_status(struct cli *cli, int argc, char **argv)
   const char *id;
   int rc = cli_get_operation(cli, argc, argv, status_help, &id, &op);
 
-  if (rc != EXITCODE_OK)
+  if (rc != EXITCODE_OK || !id)
     return rc;
   if (cli->json)
     events_emit(cli->out, "operation", json_pack("{s:o}", "operation", operation_to_json(&op)));
@@ -137,7 +137,7 @@ int cmd_operations_follow(struct cli *cli, int argc, char **argv)
   const char *id;
   int rc = cli_get_operation(cli, argc, argv, follow_help, &id, &op);
 
-  if (rc != EXITCODE_OK)
+  if (rc != EXITCODE_OK || !id)
     return rc;
   adapters_for_type(op.type, &slot, &ad);
   operation_release(&op);

@@ -357,7 +357,7 @@ static int len_of(const char *s)
 
 static void layout_parts(struct layout *l, const struct pf_frame *f)
 {
-  char hms[24], eta[32];
+  char hms[24], eta[40];
   double elapsed = f->elapsed_s >= 0 ? f->elapsed_s : 0;  /* NaN too */
   double pct = clamp_pct(f->percentage);
 
