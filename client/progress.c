@@ -1,5 +1,6 @@
 #include "progress.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -9,6 +10,7 @@
 #define DEFAULT_COLS 80
 #define DEFAULT_REDRAW_MS 100
 #define DEFAULT_PLAIN_MS 1000
+#define TTY_TICK_US 1000000     /* an unchanged TTY frame is redrawn once a second */
 #define TTY_LINE_BYTES 4096
 #define PLAIN_LINE_BYTES 8192
 
@@ -29,6 +31,8 @@ struct progress {
   int64_t last_us;
   bool shown;           /* TTY: the bar is on the screen */
   double pct;
+  bool dirty;           /* TTY: the state changed since the last frame */
+  unsigned frames;      /* TTY: frames drawn, for the spinner */
   char *text;           /* TTY: current text, owned */
   char *line;           /* PLAIN: current line, PLAIN_LINE_BYTES */
   char *printed;        /* PLAIN: last printed line ("" before the first) */
@@ -73,7 +77,7 @@ static void tty_draw(struct progress *p, int64_t now_us)
   struct pf_frame f = {
     .percentage = p->pct,
     .elapsed_s = (double)since / 1e6,
-    .spinner = (unsigned)(since / p->interval_us),
+    .spinner = p->frames++,
   };
   char bar[TTY_LINE_BYTES], text[TTY_LINE_BYTES];
   int cols = term_cols(p) - 1;
@@ -88,6 +92,7 @@ static void tty_draw(struct progress *p, int64_t now_us)
   p->drawn = true;
   p->last_us = now_us;
   p->shown = true;
+  p->dirty = false;
 }
 
 /* Removes both lines; the cursor ends where the bar line began. */
@@ -116,10 +121,21 @@ static bool interval_passed(const struct progress *p, int64_t now_us)
   return !p->drawn || now_us - p->last_us >= p->interval_us;
 }
 
+/* A TTY frame is due at once when nothing is shown, as soon as the minimum
+ * spacing allows when the state changed (so a new state is on the screen
+ * within a few milliseconds of the poll that brought it), and once a second
+ * otherwise (the elapsed time and the spinner). */
+static int64_t tty_due_us(const struct progress *p)
+{
+  if (!p->shown)
+    return 0;
+  return p->last_us + (p->dirty ? p->interval_us : TTY_TICK_US);
+}
+
 static void refresh(struct progress *p, int64_t now_us)
 {
   p->now_us = now_us;
-  if (p->mode == PROGRESS_TTY && (!p->shown || interval_passed(p, now_us)))
+  if (p->mode == PROGRESS_TTY && now_us >= tty_due_us(p))
     tty_draw(p, now_us);
   else if (p->mode == PROGRESS_PLAIN && plain_pending(p) && interval_passed(p, now_us))
     plain_print(p, now_us);
@@ -132,15 +148,19 @@ static bool same_text(const char *a, const char *b)
 
 static void set_state(struct progress *p, double pct, const char *text)
 {
-  p->pct = pct;
   if (p->mode == PROGRESS_PLAIN) {
+    p->pct = pct;
     pf_plain_line(pct, text, p->utf8, p->line, PLAIN_LINE_BYTES);
     return;
   }
+  if (floor(pct) != floor(p->pct))
+    p->dirty = true;
+  p->pct = pct;
   if (same_text(p->text, text))
     return;
   free(p->text);
   p->text = text ? strdup(text) : NULL;
+  p->dirty = true;
 }
 
 static void progress_free(struct progress *p)
@@ -206,10 +226,11 @@ int progress_next_ms(const struct progress *p, int64_t now_us)
 
   if (!p || (p->mode == PROGRESS_PLAIN && !plain_pending(p)))
     return -1;
-  if ((p->mode == PROGRESS_TTY && !p->shown) || interval_passed(p, now_us))
-    return 0;
-  left = p->last_us + p->interval_us - now_us;
-  return (int)((left + 999) / 1000);  /* rounded up: the tick must find it due */
+  if (p->mode == PROGRESS_TTY)
+    left = tty_due_us(p) - now_us;
+  else
+    left = interval_passed(p, now_us) ? 0 : p->last_us + p->interval_us - now_us;
+  return left <= 0 ? 0 : (int)((left + 999) / 1000); /* rounded up: the tick must find it due */
 }
 
 void progress_message(struct progress *p, const char *msg)

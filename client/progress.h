@@ -2,7 +2,10 @@
  * progress: the live progress display on stderr.
  *
  * Three modes, chosen by the caller:
- *   PROGRESS_TTY    two lines redrawn in place, at most 10 times a second: the
+ *   PROGRESS_TTY    two lines redrawn in place, at once when the whole
+ *                   percentage or the text changes (frames at least
+ *                   `redraw_interval_ms` apart, so at most 10 a second), else
+ *                   once a second for the elapsed time and spinner: the
  *                   bar (pf_line without text) and under it the status text,
  *                   each fitted to the terminal width (asked with TIOCGWINSZ
  *                   at each redraw, so resizes are followed); a redraw is

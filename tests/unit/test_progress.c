@@ -154,13 +154,16 @@ Test(progress, tty_next_ms)
 {
   struct progress *p = start(PROGRESS_TTY, 80, true);
 
-  cr_expect_eq(progress_next_ms(p, 0), 100);
-  cr_expect_eq(progress_next_ms(p, 1), 100, "rounded up");
-  cr_expect_eq(progress_next_ms(p, 99 * MS + 1), 1);
-  cr_expect_eq(progress_next_ms(p, 100 * MS), 0);
-  cr_expect_eq(progress_next_ms(p, 5 * SEC), 0);
+  /* unchanged: a frame a second (elapsed time, spinner) */
+  cr_expect_eq(progress_next_ms(p, 0), 1000);
+  cr_expect_eq(progress_next_ms(p, 1), 1000, "rounded up");
+  cr_expect_eq(progress_next_ms(p, 999 * MS + 1), 1);
+  cr_expect_eq(progress_next_ms(p, 1000 * MS), 0);
+  /* changed too soon after a frame: as soon as the 100 ms spacing allows */
+  progress_update(p, 10, "new", 10 * MS);
+  cr_expect_eq(progress_next_ms(p, 10 * MS), 90);
   progress_tick(p, 5 * SEC);
-  cr_expect_eq(progress_next_ms(p, 5 * SEC), 100, "a TTY always has a next frame");
+  cr_expect_eq(progress_next_ms(p, 5 * SEC), 1000, "a TTY always has a next frame");
   progress_stop(&p, 5 * SEC);
 }
 
@@ -170,8 +173,10 @@ Test(progress, tty_ticks_move_spinner_and_elapsed)
   char line[512];
 
   progress_tick(p, 100 * MS);
+  cr_expect_eq(draws(text()), 1, "an unchanged frame is not redrawn before a second");
+  progress_tick(p, 1 * SEC);
   cr_expect_eq(strncmp(last_line(line, sizeof(line)), "⠙", strlen("⠙")), 0, "%s", line);
-  progress_tick(p, 200 * MS);
+  progress_tick(p, 2 * SEC);
   cr_expect_eq(strncmp(last_line(line, sizeof(line)), "⠹", strlen("⠹")), 0, "%s", line);
   progress_update(p, 37, NULL, 74 * SEC);
   cr_expect(strstr(last_line(line, sizeof(line)), " 1:14 ETA 2:06") != NULL, "%s", line);
@@ -198,6 +203,19 @@ Test(progress, tty_stop_draws_final_frame_and_restores_cursor)
   cr_expect_eq(strcmp(s + strlen(s) - strlen("\033[K\n\033[?25h"), "\033[K\n\033[?25h"), 0);
 }
 
+Test(progress, tty_change_is_drawn_at_once)
+{
+  struct progress *p = start(PROGRESS_TTY, 80, true);
+  char line[512];
+
+  progress_update(p, 0, "Epoch 1/10", 500 * MS); /* a poll brings a new state */
+  cr_expect_eq(draws(text()), 2);
+  cr_expect_str_eq(last_text(line, sizeof(line)), "Epoch 1/10");
+  progress_update(p, 0.4, "Epoch 1/10", 800 * MS); /* same whole percentage and text */
+  cr_expect_eq(draws(text()), 2);
+  progress_stop(&p, 900 * MS);
+}
+
 Test(progress, tty_message_goes_above_the_bar)
 {
   struct progress *p = start(PROGRESS_TTY, 80, true);
@@ -206,7 +224,7 @@ Test(progress, tty_message_goes_above_the_bar)
   progress_update(p, 30, "x", 150 * MS);
   progress_message(p, "Cancelling… (Ctrl+C again to stop waiting)");
   s = text();
-  m = strstr(s, "\r\033[K\033[1A\r\033[KCancelling… (Ctrl+C again to stop waiting)\n\r⠙  30%");
+  m = strstr(s, "\r\033[K\033[1A\r\033[KCancelling… (Ctrl+C again to stop waiting)\n\r⠹  30%");
   cr_expect_not_null(m, "%s", s);
   progress_stop(&p, 200 * MS);
 }
