@@ -1,0 +1,232 @@
+/*
+ * bench_cadence: the poll cadence and the client's cost over one operation
+ * (DESIGN.md §6: mean interval 300 ms ± 3 ms and no drift over 60 s; peak
+ * RSS ≤ 8 MB and CPU ≤ 100 ms for a 60 s operation).
+ *
+ * One `ktrdr dummy start --duration 60` on a pty (the progress bar redrawn as
+ * a person would see it) against a fresh ktrdr-mock. Cadence: the arrival
+ * times (journal t_us) of its GET /operations/{id}. Drift: each poll's offset
+ * from the grid first + k × 300 ms; drift is the median offset of the last
+ * ten polls minus that of the first ten, and the number of polls is
+ * compared with the number of grid slots the run spanned. Cost: user+system
+ * CPU from wait4(); peak RSS as VmHWM of /proc/PID/status, sampled every
+ * 100 ms, with the largest RssAnon (private memory) and RssFile (mapped
+ * libraries) seen (wait4's ru_maxrss is reported too, but on Linux it also
+ * counts the pages of the forked benchmark before exec: an upper bound).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <curl/curl.h>
+
+#include "admin.h"
+#include "bench.h"
+#include "child.h"
+#include "drive.h"
+#include "srvproc.h"
+#include "stats.h"
+#include "timeutil.h"
+
+#define DEFAULT_SECONDS 60.0
+#define POLL_MS 300.0
+#define EDGE 10       /* polls at each end for the drift */
+#define SAMPLE_US 100000
+
+static const char usage[] =
+    "usage: bench_cadence [--seconds S] [--out FILE] [--ktrdr PATH] [--mock PATH]\n"
+    "Poll cadence, drift, peak RSS and CPU of one `ktrdr dummy start --duration S`\n"
+    "(default 60) on a pty.\n";
+
+struct cost {
+  long hwm_kib;           /* max VmHWM seen */
+  long anon_kib, file_kib; /* max RssAnon, RssFile seen: private vs mapped files */
+  double wall_s;
+};
+
+static double tv_ms(struct timeval tv)
+{
+  return (double)tv.tv_sec * 1000.0 + (double)tv.tv_usec / 1000.0;
+}
+
+/* Reads the pty until the client exits, sampling its peak RSS. */
+static int follow(struct drive *d, double seconds, struct cost *cost, struct err *err)
+{
+  int64_t deadline = timeutil_mono_us() + (int64_t)((seconds + 30) * 1e6);
+
+  while (child_reap(&d->proc) == 0) {
+    long hwm = child_status_kib(d->proc.pid, "VmHWM");
+    long anon = child_status_kib(d->proc.pid, "RssAnon");
+    long file = child_status_kib(d->proc.pid, "RssFile");
+
+    cost->hwm_kib = hwm > cost->hwm_kib ? hwm : cost->hwm_kib;
+    cost->anon_kib = anon > cost->anon_kib ? anon : cost->anon_kib;
+    cost->file_kib = file > cost->file_kib ? file : cost->file_kib;
+    if (timeutil_mono_us() >= deadline)
+      return err_set(err, ERR_STATE, "the client did not finish within %.0f s", seconds + 30);
+    term_pump(&d->term, timeutil_mono_us() + SAMPLE_US);
+  }
+  term_pump(&d->term, timeutil_mono_us());
+  cost->wall_s = (double)(d->proc.exit_us - d->proc.spawn_us) / 1e6;
+  return 0;
+}
+
+/* t[k] - t[0] - k × P for each poll, in ms. */
+static double *grid_offsets(const double *t, size_t n)
+{
+  double *e = calloc(n, sizeof(*e));
+
+  for (size_t k = 0; e && k < n; k++)
+    e[k] = t[k] - t[0] - (double)k * POLL_MS;
+  return e;
+}
+
+/* Least-squares slope of t[k] against k: the effective period. */
+static double fitted_period(const double *t, size_t n)
+{
+  double sk = 0, st = 0, skk = 0, skt = 0;
+
+  for (size_t k = 0; k < n; k++) {
+    sk += (double)k;
+    st += t[k];
+    skk += (double)k * (double)k;
+    skt += (double)k * t[k];
+  }
+  return ((double)n * skt - sk * st) / ((double)n * skk - sk * sk);
+}
+
+static json_t *cadence_json(const double *t, size_t n)
+{
+  double *iv = calloc(n, sizeof(*iv)), *e = grid_offsets(t, n), jitter = 0, drift;
+  size_t edge = n >= 2 * EDGE ? EDGE : n / 2;
+  struct stats s;
+  long expected;
+  json_t *j;
+
+  for (size_t k = 1; k < n; k++)
+    iv[k - 1] = t[k] - t[k - 1];
+  stats_compute(iv, n - 1, &s);
+  drift = stats_median(e + n - edge, edge) - stats_median(e, edge);
+  for (size_t k = 0; k < n; k++)
+    jitter = fmax(jitter, fabs(e[k] - stats_median(e, n)));
+  expected = lround((t[n - 1] - t[0]) / POLL_MS) + 1;
+  j = json_pack("{s:o, s:I, s:I, s:f, s:f, s:f}", "interval_ms", stats_json(&s),
+                "polls", (json_int_t)n, "expected_polls", (json_int_t)expected,
+                "drift_ms", drift, "fitted_period_ms", fitted_period(t, n),
+                "max_offset_from_grid_ms", jitter);
+  free(iv);
+  free(e);
+  return j;
+}
+
+static int poll_times(struct drive *d, struct hreq *h, const char *root, double **t,
+                      size_t *n, struct err *err)
+{
+  struct admin_filter f = { .method = "GET", .operation_id = d->op_id };
+  json_t *list;
+
+  if (admin_requests(h, root, &f, &list, err) < 0)
+    return -1;
+  *n = json_array_size(list);
+  *t = calloc(*n ? *n : 1, sizeof(**t));
+  for (size_t k = 0; *t && k < *n; k++)
+    (*t)[k] = (double)admin_entry_t_us(json_array_get(list, k)) / 1000.0;
+  json_decref(list);
+  if (*n < 3)
+    return err_set(err, ERR_STATE, "only %zu polls in the journal", *n);
+  return 0;
+}
+
+static json_t *cost_json(const struct drive *d, const struct cost *c)
+{
+  const struct rusage *ru = &d->proc.ru;
+  double user = tv_ms(ru->ru_utime), sys = tv_ms(ru->ru_stime);
+
+  return json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:I}", "peak_rss_kib",
+                   (json_int_t)c->hwm_kib, "peak_rss_anon_kib", (json_int_t)c->anon_kib,
+                   "peak_rss_file_kib", (json_int_t)c->file_kib,
+                   "ru_maxrss_kib", (json_int_t)ru->ru_maxrss, "cpu_user_ms", user,
+                   "cpu_sys_ms", sys, "cpu_ms", user + sys, "wall_s", c->wall_s,
+                   "pty_bytes", (json_int_t)d->term.text.len);
+}
+
+static void print(const json_t *frag)
+{
+  const json_t *cad = json_object_get(frag, "cadence"), *cost = json_object_get(frag, "client");
+
+  printf("poll cadence over one %.0f s operation:\n",
+         json_number_value(json_object_get(frag, "duration_s")));
+  bench_print_dist("interval", json_object_get(cad, "interval_ms"), "ms");
+  printf("  mean %.3f ms, sd %.3f ms; polls %lld (grid slots %lld); drift %.3f ms;"
+         " fitted period %.4f ms\n",
+         json_number_value(json_object_get(json_object_get(cad, "interval_ms"), "mean")),
+         json_number_value(json_object_get(json_object_get(cad, "interval_ms"), "sd")),
+         json_integer_value(json_object_get(cad, "polls")),
+         json_integer_value(json_object_get(cad, "expected_polls")),
+         json_number_value(json_object_get(cad, "drift_ms")),
+         json_number_value(json_object_get(cad, "fitted_period_ms")));
+  printf("client cost: peak RSS %lld KiB (anon %lld + files %lld; ru_maxrss %lld KiB),"
+         " CPU %.1f ms (user %.1f + sys %.1f) over %.1f s, exit %lld\n",
+         json_integer_value(json_object_get(cost, "peak_rss_kib")),
+         json_integer_value(json_object_get(cost, "peak_rss_anon_kib")),
+         json_integer_value(json_object_get(cost, "peak_rss_file_kib")),
+         json_integer_value(json_object_get(cost, "ru_maxrss_kib")),
+         json_number_value(json_object_get(cost, "cpu_ms")),
+         json_number_value(json_object_get(cost, "cpu_user_ms")),
+         json_number_value(json_object_get(cost, "cpu_sys_ms")),
+         json_number_value(json_object_get(cost, "wall_s")),
+         json_integer_value(json_object_get(frag, "exit_code")));
+}
+
+static int run(const struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
+               struct err *err)
+{
+  double seconds = o->seconds > 0 ? o->seconds : DEFAULT_SECONDS, *t = NULL;
+  char dur[32];
+  const char *args[] = { "dummy", "start", "--duration", dur, "--iterations", "100", NULL };
+  struct drive d = DRIVE_INIT;
+  struct cost cost = { 0, 0, 0, 0 };
+  size_t n = 0;
+  json_t *frag;
+  int rc = -1;
+
+  snprintf(dur, sizeof(dur), "%g", seconds);
+  if (drive_start(&d, o->ktrdr, srv->url, args, err) < 0 ||
+      drive_wait_started(&d, h, srv->root, 0, 5000, err) < 0 ||
+      follow(&d, seconds, &cost, err) < 0 || poll_times(&d, h, srv->root, &t, &n, err) < 0)
+    goto out;
+  frag = json_pack("{s:s, s:f, s:f, s:o, s:o, s:i}", "bench", "cadence", "duration_s", seconds,
+                   "poll_interval_ms", POLL_MS, "cadence", cadence_json(t, n),
+                   "client", cost_json(&d, &cost), "exit_code", child_exit_code(&d.proc));
+  if (frag)
+    print(frag);
+  rc = bench_write(o->out, frag, err);
+out:
+  free(t);
+  drive_release(&d);
+  return rc;
+}
+
+int main(int argc, char **argv)
+{
+  struct bench_opts o = BENCH_OPTS_INIT;
+  struct srvproc srv = SRVPROC_INIT;
+  struct err err = ERR_INIT;
+  struct hreq *h;
+  int rc = bench_parse(argc, argv, usage, &o);
+
+  if (rc != 0)
+    return rc > 0 ? 0 : 2;
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  child_guard();
+  h = hreq_new();
+  rc = h && srvproc_start(&srv, o.mock, NULL, -1, 0, &err) == 0 && run(&o, &srv, h, &err) == 0;
+  if (!rc)
+    fprintf(stderr, "bench_cadence: %s\n", err.msg[0] ? err.msg : "cannot start");
+  srvproc_stop(&srv);
+  hreq_free(&h);
+  curl_global_cleanup();
+  return rc ? 0 : 1;
+}
