@@ -77,7 +77,7 @@ static json_t *duration_json(double d)
   return json_real(d);
 }
 
-static json_t *result_summary(const struct dummy_task_params *p)
+json_t *dummy_task_result(const struct dummy_task_params *p)
 {
   char msg[96];
 
@@ -86,6 +86,12 @@ static json_t *result_summary(const struct dummy_task_params *p)
                    "iterations_completed", (json_int_t)p->iterations,
                    "total_duration_seconds", duration_json(p->duration_s),
                    "message", msg);
+}
+
+int dummy_task_progress_at(const struct dummy_task_params *p, double elapsed_s,
+                           struct op_progress *pr)
+{
+  return fill_progress(pr, p, dummy_task_point_at(p, elapsed_s));
 }
 
 int dummy_task_state_at(const struct dummy_task_params *p, double elapsed_s,
@@ -97,7 +103,7 @@ int dummy_task_state_at(const struct dummy_task_params *p, double elapsed_s,
     return err_set(err, ERR_NOMEM, "cannot build the dummy task progress");
   op->status = pt.done ? OP_STATUS_COMPLETED : OP_STATUS_RUNNING;
   json_decref(op->result_summary);
-  op->result_summary = pt.done ? result_summary(p) : NULL;
+  op->result_summary = pt.done ? dummy_task_result(p) : NULL;
   if (pt.done && !op->result_summary)
     return err_set(err, ERR_NOMEM, "cannot build the dummy task result");
   *end_s = pt.done ? p->duration_s : 0.0;

@@ -44,6 +44,14 @@ struct dummy_task_point {
 struct dummy_task_point dummy_task_point_at(const struct dummy_task_params *p,
                                             double elapsed_s);
 
+/* Only the progress part of state_at: replaces every field of `pr`,
+ * context included. */
+int dummy_task_progress_at(const struct dummy_task_params *p, double elapsed_s,
+                           struct op_progress *pr);
+
+/* The result_summary on completion. New reference. */
+json_t *dummy_task_result(const struct dummy_task_params *p);
+
 /* The timeline's state_at for these parameters (see timeline.h). */
 int dummy_task_state_at(const struct dummy_task_params *p, double elapsed_s,
                         struct operation *op, double *end_s, struct err *err);

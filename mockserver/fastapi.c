@@ -23,6 +23,35 @@ void fastapi_error(json_t *list, const char *type, const char *where,
   json_array_append_new(list, e);
 }
 
+void fastapi_error_loc(json_t *list, const char *type, json_t *loc, const char *msg,
+                       json_t *input, json_t *ctx)
+{
+  json_t *e = json_pack("{s:s, s:o, s:s, s:o}", "type", type, "loc", loc ? loc : json_array(),
+                        "msg", msg, "input", input ? input : json_null());
+
+  if (e && ctx)
+    json_object_set_new(e, "ctx", ctx);
+  else
+    json_decref(ctx);
+  json_array_append_new(list, e);
+}
+
+void fastapi_value_error(json_t *list, json_t *loc, const char *msg, json_t *input)
+{
+  struct buf text = BUF_INIT;
+
+  buf_appendf(&text, "Value error, %s", msg);
+  fastapi_error_loc(list, "value_error", loc, buf_cstr(&text), input,
+                    json_pack("{s:{}}", "error"));
+  buf_release(&text);
+}
+
+void fastapi_missing(json_t *list, const char *field, const json_t *body)
+{
+  fastapi_error(list, "missing", "body", field, "Field required",
+                body ? json_deep_copy(body) : json_null(), NULL);
+}
+
 void fastapi_json_invalid(json_t *list, int position, const char *reason)
 {
   json_t *e = json_pack("{s:s, s:[s,i], s:s, s:{}, s:{s:s}}", "type", "json_invalid",
@@ -39,17 +68,29 @@ static void expected_values(struct buf *b, const char *const *values, size_t n)
     buf_appendf(b, "%s'%s'", i == 0 ? "" : i + 1 == n ? " or " : ", ", values[i]);
 }
 
-void fastapi_enum_error(json_t *list, const char *where, const char *field,
-                        const char *input, const char *const *values, size_t n)
+static void choice_error(json_t *list, const char *type, const char *where, const char *field,
+                         json_t *input, const char *const *values, size_t n)
 {
   struct buf expected = BUF_INIT, msg = BUF_INIT;
 
   expected_values(&expected, values, n);
   buf_appendf(&msg, "Input should be %s", buf_cstr(&expected));
-  fastapi_error(list, "enum", where, field, buf_cstr(&msg), json_string(input),
+  fastapi_error(list, type, where, field, buf_cstr(&msg), input,
                 json_pack("{s:s}", "expected", buf_cstr(&expected)));
   buf_release(&expected);
   buf_release(&msg);
+}
+
+void fastapi_enum_error(json_t *list, const char *where, const char *field,
+                        const char *input, const char *const *values, size_t n)
+{
+  choice_error(list, "enum", where, field, json_string(input), values, n);
+}
+
+void fastapi_literal_error(json_t *list, const char *where, const char *field,
+                           const json_t *input, const char *const *values, size_t n)
+{
+  choice_error(list, "literal_error", where, field, json_deep_copy(input), values, n);
 }
 
 json_t *fastapi_body(json_t *list)

@@ -26,6 +26,22 @@
 void fastapi_error(json_t *list, const char *type, const char *where,
                    const char *field, const char *msg, json_t *input, json_t *ctx);
 
+/* The same with a full location, e.g. ["body","symbols",0] (stolen). */
+void fastapi_error_loc(json_t *list, const char *type, json_t *loc, const char *msg,
+                       json_t *input, json_t *ctx);
+
+/* A validator's ValueError: type value_error, msg "Value error, <msg>",
+ * ctx {"error": {}} (FastAPI cannot encode the exception). `loc` and
+ * `input` are stolen. */
+void fastapi_value_error(json_t *list, json_t *loc, const char *msg, json_t *input);
+
+/* {"type":"missing","loc":["body",field],"msg":"Field required","input":body}. */
+void fastapi_missing(json_t *list, const char *field, const json_t *body);
+
+/* A Literal field's error: type literal_error, "Input should be 'a' or 'b'". */
+void fastapi_literal_error(json_t *list, const char *where, const char *field,
+                           const json_t *input, const char *const *values, size_t n);
+
 /* The body-is-not-JSON error: loc ["body", position], ctx.error = reason. */
 void fastapi_json_invalid(json_t *list, int position, const char *reason);
 

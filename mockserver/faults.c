@@ -1,5 +1,6 @@
 #include "faults.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,22 @@ struct fault {
   struct fault *next;
   char *method, *path_prefix, *body;  /* NULL = any / default */
   int status, count, retry_after;
+  enum fault_action action;
+  double delay_s;
 };
+
+static const char *const action_names[] = {
+  [FAULT_REPLY] = "reply", [FAULT_PASS] = "pass", [FAULT_TRUNCATE] = "truncate",
+  [FAULT_DROP] = "drop",
+};
+
+int fault_action_parse(const char *s)
+{
+  for (size_t i = 0; s && i < sizeof(action_names) / sizeof(action_names[0]); i++)
+    if (strcmp(s, action_names[i]) == 0)
+      return (int)i;
+  return -1;
+}
 
 struct faults {
   pthread_mutex_t lock;
@@ -83,6 +99,8 @@ static struct fault *fault_new(const struct fault_spec *spec)
   x->status = spec->status;
   x->count = spec->count;
   x->retry_after = spec->retry_after;
+  x->action = spec->action;
+  x->delay_s = spec->delay_s;
   if (!ok || (spec->body && !x->body)) {
     fault_free(x);
     return NULL;
@@ -98,6 +116,11 @@ int faults_add(struct faults *f, const struct fault_spec *spec, struct err *err)
     return err_set(err, ERR_INVALID, "invalid fault status %d: expected 100..599", spec->status);
   if (spec->count < 1)
     return err_set(err, ERR_INVALID, "invalid fault count %d: expected at least 1", spec->count);
+  if (!(spec->delay_s >= 0 && spec->delay_s <= FAULT_MAX_DELAY_S))
+    return err_set(err, ERR_INVALID, "invalid fault delay %g: expected 0 to %.0f seconds",
+                   spec->delay_s, FAULT_MAX_DELAY_S);
+  if ((unsigned)spec->action > FAULT_DROP)
+    return err_set(err, ERR_INVALID, "invalid fault action %d", (int)spec->action);
   x = fault_new(spec);
   if (!x)
     return err_set(err, ERR_NOMEM, "cannot queue the fault");
@@ -119,9 +142,11 @@ static void use_one(struct faults *f, struct fault **link, struct fault_hit *hit
 {
   struct fault *x = *link;
 
+  hit->action = x->action;
   hit->status = x->status;
   hit->retry_after = x->retry_after;
   hit->body = x->body ? strdup(x->body) : NULL;
+  hit->delay_s = x->delay_s;
   if (--x->count > 0)
     return;
   *link = x->next;
@@ -136,7 +161,7 @@ bool faults_take(struct faults *f, const char *method, const char *path,
   struct fault **link;
   bool found = false;
 
-  memset(hit, 0, sizeof(*hit));
+  *hit = (struct fault_hit)FAULT_HIT_INIT;
   pthread_mutex_lock(&f->lock);
   for (link = &f->head; *link; link = &(*link)->next) {
     if (fault_matches(*link, method, path)) {
@@ -154,7 +179,7 @@ void fault_hit_release(struct fault_hit *hit)
   if (!hit)
     return;
   free(hit->body);
-  hit->body = NULL;
+  *hit = (struct fault_hit)FAULT_HIT_INIT;
 }
 
 void faults_clear(struct faults *f)
@@ -188,6 +213,35 @@ static int get_int(const json_t *j, const char *key, int *out, struct err *err)
   return 0;
 }
 
+static int get_delay(const json_t *j, double *out, struct err *err)
+{
+  const json_t *v = json_object_get(j, "delay");
+
+  if (!v || json_is_null(v))
+    return 0;
+  if (!json_is_number(v) || !isfinite(json_number_value(v)))
+    return err_set(err, ERR_INVALID, "invalid fault 'delay': expected a number of seconds");
+  *out = json_number_value(v);
+  return 0;
+}
+
+static int get_action(const json_t *j, enum fault_action *out, struct err *err)
+{
+  const char *name = NULL;
+  int a;
+
+  if (get_str(j, "action", &name, err) < 0)
+    return -1;
+  if (!name)
+    return 0;
+  a = fault_action_parse(name);
+  if (a < 0)
+    return err_set(err, ERR_INVALID,
+                   "invalid fault 'action' '%s': expected reply, pass, truncate or drop", name);
+  *out = (enum fault_action)a;
+  return 0;
+}
+
 int faults_spec_from_json(const json_t *j, struct fault_spec *spec, struct err *err)
 {
   *spec = (struct fault_spec)FAULT_SPEC_INIT;
@@ -198,7 +252,8 @@ int faults_spec_from_json(const json_t *j, struct fault_spec *spec, struct err *
       get_str(j, "body", &spec->body, err) < 0 ||
       get_int(j, "status", &spec->status, err) < 0 ||
       get_int(j, "count", &spec->count, err) < 0 ||
-      get_int(j, "retry_after", &spec->retry_after, err) < 0)
+      get_int(j, "retry_after", &spec->retry_after, err) < 0 ||
+      get_action(j, &spec->action, err) < 0 || get_delay(j, &spec->delay_s, err) < 0)
     return -1;
   return 0;
 }

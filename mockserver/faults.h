@@ -14,8 +14,16 @@
  *   DELETE /__admin/faults
  * In process, through the server handle: mock_server_add_fault below.
  *
- * A later scenario engine generalises this (delays, dropped connections);
- * this module stays the store of pending faults. Thread-safe (one mutex).
+ * Besides a status, a fault can delay the answer (real seconds, never
+ * holding up other clients), cut it short or drop the connection:
+ *   "action": "reply"     (default) status + body instead of the normal answer
+ *             "pass"      the normal answer (with "delay": a slow response)
+ *             "truncate"  the normal answer, cut short: the connection closes
+ *                         before the promised Content-Length is sent
+ *             "drop"      the connection closes without an answer
+ *   "delay":  seconds to wait before answering (or dropping), default 0
+ * Scenario faults (scenario.h) produce the same `struct fault_hit`.
+ * Thread-safe (one mutex).
  */
 #ifndef KTRDR_MOCK_FAULTS_H
 #define KTRDR_MOCK_FAULTS_H
@@ -25,6 +33,15 @@
 
 #include "err.h"
 
+enum fault_action {
+  FAULT_REPLY,     /* status + body instead of the normal answer */
+  FAULT_PASS,      /* the normal answer (a delay only) */
+  FAULT_TRUNCATE,  /* the normal answer, cut short */
+  FAULT_DROP,      /* no answer: the connection is closed */
+};
+
+#define FAULT_MAX_DELAY_S 3600.0
+
 struct fault_spec {
   const char *method;        /* exact, e.g. "GET"; NULL = any method */
   const char *path_prefix;   /* e.g. "/api/v1/operations/"; NULL = any path */
@@ -32,23 +49,32 @@ struct fault_spec {
   int count;                 /* how many matching requests get it, >= 1 */
   int retry_after;           /* seconds for a Retry-After header, -1 = none */
   const char *body;          /* raw body; NULL = {"detail":"<reason phrase>"} */
+  enum fault_action action;
+  double delay_s;            /* real seconds before answering, 0..FAULT_MAX_DELAY_S */
 };
 
-#define FAULT_SPEC_INIT { NULL, NULL, 503, 1, -1, NULL }
+#define FAULT_SPEC_INIT { NULL, NULL, 503, 1, -1, NULL, FAULT_REPLY, 0.0 }
 
 /* What a faulted request gets. `body` is owned (fault_hit_release). */
 struct fault_hit {
-  int status;
-  int retry_after;
-  char *body;                /* NULL = the default detail body */
+  enum fault_action action;
+  int status;                /* FAULT_REPLY */
+  int retry_after;           /* FAULT_REPLY: -1 = no Retry-After */
+  char *body;                /* FAULT_REPLY: NULL = the default detail body */
+  double delay_s;
 };
+
+#define FAULT_HIT_INIT { FAULT_REPLY, 0, -1, NULL, 0.0 }
+
+/* "reply", "pass", "truncate", "drop" → the action; -1 when unknown. */
+int fault_action_parse(const char *s);
 
 struct faults;
 
 struct faults *faults_new(void);
 void faults_free(struct faults **f);
 
-/* Queues a copy of `spec`. ERR_INVALID for a bad status or count. */
+/* Queues a copy of `spec`. ERR_INVALID for a bad status, count or delay. */
 int faults_add(struct faults *f, const struct fault_spec *spec, struct err *err);
 
 /* If a queued fault matches, uses one of its `count`, fills `hit` and returns

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pyjson.h"
 #include "timeutil.h"
 
 static void clear_body(struct http_reply *r)
@@ -35,12 +36,43 @@ void http_reply_detail(struct http_reply *r, int status, const char *fmt, ...)
   http_reply_json(r, status, json_pack("{s:s}", "detail", text));
 }
 
+void http_reply_text(struct http_reply *r, int status, char *text, size_t len)
+{
+  clear_body(r);
+  r->status = status;
+  r->raw = text;
+  r->raw_len = text ? len : 0;
+}
+
 void http_reply_raw(struct http_reply *r, int status, const char *body)
 {
   clear_body(r);
   r->status = status;
   r->raw = strdup(body ? body : "");
   r->raw_len = r->raw ? strlen(r->raw) : 0;
+}
+
+void http_reply_fault(struct http_reply *r, const struct fault_hit *hit)
+{
+  r->delay_s += hit->delay_s;
+  switch (hit->action) {
+  case FAULT_REPLY:
+    if (hit->body)
+      http_reply_raw(r, hit->status, hit->body);
+    else
+      http_reply_detail(r, hit->status, "%s", http_reply_reason(hit->status));
+    r->retry_after = hit->retry_after;
+    break;
+  case FAULT_TRUNCATE:
+    r->truncate = true;
+    break;
+  case FAULT_DROP:
+    r->drop = true;
+    break;
+  case FAULT_PASS:
+  default:
+    break;
+  }
 }
 
 const char *http_reply_reason(int status)
@@ -63,7 +95,7 @@ static char *take_body(struct http_reply *r, size_t *len)
   }
   body = r->json ? json_dumps(r->json, JSON_COMPACT | JSON_ENCODE_ANY)
                  : strdup("null");
-  *len = body ? strlen(body) : 0;
+  *len = body ? pyjson_shorten_reals(body) : 0;
   return body;
 }
 
@@ -85,6 +117,51 @@ static int add_headers(struct MHD_Response *resp, const struct http_reply *r,
   return ok ? 0 : -1;
 }
 
+/* A truncated body: MHD is told `len` bytes and gets only the first half,
+ * then an error, so it closes the connection mid-body. */
+struct cut {
+  char *body;
+  size_t len;
+};
+
+static ssize_t cut_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+  struct cut *c = cls;
+  size_t keep = c->len / 2, n;
+
+  if (pos >= keep)
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+  n = keep - (size_t)pos < max ? keep - (size_t)pos : max;
+  memcpy(out, c->body + pos, n);
+  return (ssize_t)n;
+}
+
+static void cut_free(void *cls)
+{
+  struct cut *c = cls;
+
+  free(c->body);
+  free(c);
+}
+
+static struct MHD_Response *make_response(char *body, size_t len, bool truncate)
+{
+  struct MHD_Response *resp;
+  struct cut *c;
+
+  if (!truncate || len < 2)
+    return MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  c = calloc(1, sizeof(*c));
+  if (!c)
+    return NULL;
+  c->body = body;
+  c->len = len;
+  resp = MHD_create_response_from_callback(len, 4096, cut_read, c, cut_free);
+  if (!resp)
+    free(c);
+  return resp;
+}
+
 int http_reply_queue(struct MHD_Connection *conn, struct http_reply *r,
                      int64_t arrival_us)
 {
@@ -95,7 +172,7 @@ int http_reply_queue(struct MHD_Connection *conn, struct http_reply *r,
 
   if (!body)
     return -1;
-  resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  resp = make_response(body, len, r->truncate);
   if (!resp) {
     free(body);
     return -1;

@@ -12,6 +12,11 @@
  *   http_reply_queue(conn, &r, arrival_us);
  *   http_reply_release(&r);
  *
+ * A reply can also carry a fault (faults.h): a delay before it is sent (the
+ * server suspends the connection meanwhile), a truncated body (the
+ * Content-Length promises more than is sent, then the connection closes) or
+ * no answer at all (the connection is dropped).
+ *
  * Setting a body twice replaces (and frees) the first one. Not thread-safe
  * for one reply; no shared state.
  */
@@ -20,7 +25,10 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "faults.h"
 
 struct MHD_Connection;
 
@@ -31,9 +39,12 @@ struct http_reply {
   size_t raw_len;
   int retry_after;     /* seconds for a Retry-After header; -1 = none */
   char allow[64];      /* Allow header (405), "" = none */
+  double delay_s;      /* real seconds before it is sent */
+  bool drop;           /* close the connection instead of answering */
+  bool truncate;       /* send part of the body, then close the connection */
 };
 
-#define HTTP_REPLY_INIT { 0, NULL, NULL, 0, -1, "" }
+#define HTTP_REPLY_INIT { 0, NULL, NULL, 0, -1, "", 0.0, false, false }
 
 /* Sets the status and the body; `json` is stolen (NULL sends "null"). */
 void http_reply_json(struct http_reply *r, int status, json_t *json);
@@ -42,8 +53,16 @@ void http_reply_json(struct http_reply *r, int status, json_t *json);
 void http_reply_detail(struct http_reply *r, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A body already serialised (taken over: malloc'ed, `len` bytes). */
+void http_reply_text(struct http_reply *r, int status, char *text, size_t len);
+
 /* A raw body (copied), sent as is: faults use it for malformed JSON. */
 void http_reply_raw(struct http_reply *r, int status, const char *body);
+
+/* Applies a fault: FAULT_REPLY sets the status, Retry-After and body (the
+ * hit's raw body, or {"detail":"<reason phrase>"}); the other actions set
+ * the flags and leave the answer to the handler. The delay adds up. */
+void http_reply_fault(struct http_reply *r, const struct fault_hit *hit);
 
 /* "Service Unavailable" for 503, ... ("Unknown" for codes MHD doesn't name). */
 const char *http_reply_reason(int status);

@@ -12,6 +12,14 @@ const char *request_arg(const struct request *req, const char *key)
   return v && *v ? v : NULL;
 }
 
+const char *request_header(const struct request *req, const char *name)
+{
+  const char *v = req->conn ? MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name)
+                            : NULL;
+
+  return v && *v ? v : NULL;
+}
+
 bool request_is_loopback(const struct request *req)
 {
   const union MHD_ConnectionInfo *ci =

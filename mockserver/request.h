@@ -7,7 +7,7 @@
  * request concerned in `operation_id` (for the journal), either pointing at
  * a path parameter or copying a new id into `id_buf`.
  *
- * request_arg reads the query string through libmicrohttpd; the rest is
+ * request_arg and request_header read through libmicrohttpd; the rest is
  * plain data. Safe from the server's threads (one request, one thread).
  */
 #ifndef KTRDR_MOCK_REQUEST_H
@@ -35,6 +35,10 @@ struct request {
 /* The unescaped value of query parameter `key`, or NULL when absent or
  * empty. */
 const char *request_arg(const struct request *req, const char *key);
+
+/* The value of request header `name` (case-insensitive), or NULL when
+ * absent or empty. */
+const char *request_header(const struct request *req, const char *name);
 
 /* Whether the client connected from a loopback address. */
 bool request_is_loopback(const struct request *req);

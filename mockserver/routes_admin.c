@@ -1,10 +1,14 @@
-/* /__admin: the request journal, faults and forced failures. Loopback only
- * (checked by the server before dispatch). */
+/* /__admin: the request journal, faults, forced failures, reset and the
+ * clock. Loopback only (checked by the server before dispatch). */
 #include "routes.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
+#include "catalog.h"
+#include "clock.h"
 #include "faults.h"
 #include "store.h"
 
@@ -13,16 +17,17 @@ static json_t *ok_body(void)
   return json_pack("{s:b}", "success", 1);
 }
 
-/* since=N: a sequence number (entries after it). */
-static int read_since(const struct request *req, uint64_t *seq)
+/* since=N: a sequence number (entries after it); since_us=T: entries that
+ * arrived at or after CLOCK_MONOTONIC microsecond T. */
+static int read_u64(const struct request *req, const char *key, uint64_t *out)
 {
-  const char *v = request_arg(req, "since");
+  const char *v = request_arg(req, key);
   char *end;
 
   if (!v)
     return 0;
   errno = 0;
-  *seq = strtoull(v, &end, 10);
+  *out = strtoull(v, &end, 10);
   return errno || *end || *v == '-' ? -1 : 0;
 }
 
@@ -30,12 +35,15 @@ int routes_admin_requests(const struct routes_ctx *ctx, struct request *req,
                           struct http_reply *reply, struct err *err)
 {
   struct journal_filter f = { 0 };
+  uint64_t since_us = 0;
   json_t *body;
 
-  if (read_since(req, &f.after_seq) < 0) {
-    http_reply_detail(reply, 400, "invalid 'since': expected a sequence number");
+  if (read_u64(req, "since", &f.after_seq) < 0 || read_u64(req, "since_us", &since_us) < 0 ||
+      since_us > INT64_MAX) {
+    http_reply_detail(reply, 400, "invalid 'since' or 'since_us': expected a number");
     return 0;
   }
+  f.since_us = (int64_t)since_us;
   f.method = request_arg(req, "method");
   f.path_prefix = request_arg(req, "path");
   f.operation_id = request_arg(req, "operation_id");
@@ -56,28 +64,13 @@ int routes_admin_requests_clear(const struct routes_ctx *ctx, struct request *re
   return 0;
 }
 
-/* The body as a JSON value (NULL when empty); 400 on malformed JSON. */
-static int load_json(const struct request *req, struct http_reply *reply, json_t **out)
-{
-  json_error_t jerr;
-
-  *out = NULL;
-  if (req->body_len == 0)
-    return 0;
-  *out = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &jerr);
-  if (*out)
-    return 0;
-  http_reply_detail(reply, 400, "malformed JSON body: %s", jerr.text);
-  return -1;
-}
-
 int routes_admin_faults_add(const struct routes_ctx *ctx, struct request *req,
                             struct http_reply *reply, struct err *err)
 {
   struct fault_spec spec;
   json_t *body;
 
-  if (load_json(req, reply, &body) < 0)
+  if (routes_admin_json(req, reply, &body) < 0)
     return 0;
   if (faults_spec_from_json(body, &spec, err) < 0 || faults_add(ctx->faults, &spec, err) < 0) {
     json_decref(body);
@@ -127,7 +120,7 @@ int routes_admin_fail(const struct routes_ctx *ctx, struct request *req,
   int rc;
 
   req->operation_id = id;
-  if (load_json(req, reply, &body) < 0)
+  if (routes_admin_json(req, reply, &body) < 0)
     return 0;
   rc = store_end(ctx->store, id, OP_STATUS_FAILED,
                  json_str_or(body, "error_message", "Operation failed"), &end, err);
@@ -137,5 +130,60 @@ int routes_admin_fail(const struct routes_ctx *ctx, struct request *req,
   if (store_get(ctx->store, id, &info, err) < 0)
     return -1;
   http_reply_json(reply, 200, json_pack("{s:b, s:o}", "success", 1, "data", info));
+  return 0;
+}
+
+void routes_reset(const struct routes_ctx *ctx)
+{
+  store_clear(ctx->store);
+  journal_clear(ctx->journal);
+  faults_clear(ctx->faults);
+  catalog_reset(ctx->catalog);
+  clock_reset(ctx->clock);
+}
+
+int routes_admin_reset(const struct routes_ctx *ctx, struct request *req,
+                       struct http_reply *reply, struct err *err)
+{
+  (void)req;
+  (void)err;
+  routes_reset(ctx);
+  http_reply_json(reply, 200, ok_body());
+  return 0;
+}
+
+static json_t *clock_body(struct clock *c)
+{
+  return json_pack("{s:b, s:s, s:f, s:f}", "success", 1, "mode",
+                   clock_mode(c) == CLOCK_MODE_MANUAL ? "manual" : "scaled", "now_s",
+                   clock_now(c), "time_scale", clock_time_scale(c));
+}
+
+int routes_admin_clock(const struct routes_ctx *ctx, struct request *req,
+                       struct http_reply *reply, struct err *err)
+{
+  (void)req;
+  (void)err;
+  http_reply_json(reply, 200, clock_body(ctx->clock));
+  return 0;
+}
+
+/* POST /__admin/clock/advance {"seconds": s}. */
+int routes_admin_clock_advance(const struct routes_ctx *ctx, struct request *req,
+                               struct http_reply *reply, struct err *err)
+{
+  json_t *body;
+  const json_t *s;
+
+  if (routes_admin_json(req, reply, &body) < 0)
+    return 0;
+  s = json_object_get(body, "seconds");
+  if (!json_is_number(s))
+    http_reply_detail(reply, 400, "expected {\"seconds\": N} with N >= 0");
+  else if (clock_advance(ctx->clock, json_number_value(s), err) < 0)
+    http_reply_detail(reply, err->code == ERR_STATE ? 409 : 400, "%s", err->msg);
+  else
+    http_reply_json(reply, 200, clock_body(ctx->clock));
+  json_decref(body);
   return 0;
 }

@@ -3,23 +3,29 @@
 
 #include "dummy_task.h"
 #include "fastapi.h"
+#include "launch.h"
 #include "store.h"
 
 _Static_assert(REQUEST_ID_MAX >= STORE_ID_MAX, "request id buffer too small for store ids");
 
-/* The optional body {"duration": s, "iterations": n}; 0, or -1 with the
- * FastAPI errors in `errors`. */
-static int read_params(const struct request *req, struct dummy_task_params *p,
-                       json_t *errors)
+/* The optional body {"duration": s, "iterations": n}: checked, and kept as
+ * the operation's variables (what the dummy generator reads). 0, or -1 with
+ * the FastAPI errors in `errors`. */
+static int read_params(const struct request *req, json_t **body, json_t **vars, json_t *errors)
 {
-  json_t *body = NULL;
-  int rc = -1;
+  struct dummy_task_params p = DUMMY_TASK_PARAMS_INIT;
 
-  if (fastapi_load_body(req->body, req->body_len, errors, &body) == 0 &&
-      fastapi_require_object(body, errors) == 0)
-    rc = dummy_task_params_from_json(body, p, errors);
-  json_decref(body);
-  return rc;
+  *vars = NULL;
+  if (fastapi_load_body(req->body, req->body_len, errors, body) < 0 ||
+      fastapi_require_object(*body, errors) < 0 ||
+      dummy_task_params_from_json(*body, &p, errors) < 0)
+    return -1;
+  *vars = json_object();
+  if (*vars && json_object_get(*body, "duration"))
+    json_object_set_new(*vars, "duration", json_real(p.duration_s));
+  if (*vars && json_object_get(*body, "iterations"))
+    json_object_set_new(*vars, "iterations", json_integer(p.iterations));
+  return 0;
 }
 
 static json_t *started(const char *id)
@@ -32,31 +38,29 @@ static json_t *started(const char *id)
 int routes_dummy_start(const struct routes_ctx *ctx, struct request *req,
                        struct http_reply *reply, struct err *err)
 {
-  struct dummy_task_params p = DUMMY_TASK_PARAMS_INIT;
-  struct store_start start = { "dummy", NULL, { NULL, NULL } };
-  json_t *errors = json_array();
+  struct launch l = LAUNCH_INIT;
+  json_t *errors = json_array(), *body = NULL;
   int rc = -1;
 
   if (!errors)
     return err_set(err, ERR_NOMEM, "cannot parse the request");
-  if (read_params(req, &p, errors) < 0) {
+  if (read_params(req, &body, &l.vars, errors) < 0) {
     http_reply_json(reply, 422, fastapi_body(errors));
-    return 0;
-  }
-  start.metadata = dummy_task_metadata();
-  if (!start.metadata) {
-    err_set(err, ERR_NOMEM, "cannot build the operation metadata");
+    errors = NULL;
+    rc = 0;
     goto cleanup;
   }
-  if (dummy_task_timeline(&p, &start.timeline, err) < 0 ||
-      store_add(ctx->store, &start, req->id_buf, err) < 0)
+  l.type = "dummy";
+  l.metadata = dummy_task_metadata();
+  if (launch_start(ctx, req, body, &l, reply, err) < 0)
     goto cleanup;
-  req->operation_id = req->id_buf;
-  http_reply_json(reply, 200, started(req->id_buf));
+  if (!l.answered)
+    http_reply_json(reply, 200, started(req->id_buf));
+  launch_finish(&l, reply);
   rc = 0;
 cleanup:
+  launch_release(&l);
   json_decref(errors);
-  json_decref(start.metadata);
-  timeline_release(&start.timeline);
+  json_decref(body);
   return rc;
 }

@@ -1,9 +1,12 @@
-/* /api/v1/operations: list, get, cancel (API-CONTRACT §2.6-2.8). */
+/* /api/v1/operations: list, get, cancel, results (API-CONTRACT §2.6-2.8,
+ * §10). */
 #include "routes.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "expand.h"
 #include "fastapi.h"
 #include "store.h"
 #include "timeutil.h"
@@ -15,20 +18,74 @@ static const char *const statuses[] = { "pending", "running", "completed", "fail
 static const char *const types[] = { "data_load", "training", "backtesting",
                                      "indicator_compute", "fuzzy_analysis", "dummy" };
 
+#define ENVELOPE_HEAD "{\"success\":true,\"data\":"
+
+/* {"success":true,"data":OperationInfo} around the store's text (the hot
+ * path: a poll of a running operation is a cache copy, no JSON tree). */
+static int envelope(struct http_reply *reply, const char *info, size_t len, struct err *err)
+{
+  size_t head = sizeof(ENVELOPE_HEAD) - 1;
+  char *body = malloc(head + len + 2);
+
+  if (!body)
+    return err_set(err, ERR_NOMEM, "cannot build the answer");
+  memcpy(body, ENVELOPE_HEAD, head);
+  memcpy(body + head, info, len);
+  memcpy(body + head + len, "}", 2);
+  http_reply_text(reply, 200, body, head + len + 1);
+  return 0;
+}
+
 int routes_operations_get(const struct routes_ctx *ctx, struct request *req,
                           struct http_reply *reply, struct err *err)
 {
   const char *id = req->params[0];
-  json_t *info;
+  char *info;
+  size_t len;
+  int rc;
 
   req->operation_id = id;
-  if (store_get(ctx->store, id, &info, err) < 0) {
+  if (routes_fault(ctx, id, TIMELINE_REQ_GET, reply))
+    return 0;
+  if (store_get_text(ctx->store, id, &info, &len, err) < 0) {
     if (err->code != ERR_NOTFOUND)
       return -1;
     routes_operation_not_found(reply, id);
     return 0;
   }
-  http_reply_json(reply, 200, json_pack("{s:b, s:o}", "success", 1, "data", info));
+  rc = envelope(reply, info, len, err);
+  free(info);
+  return rc;
+}
+
+/* GET /operations/{id}/results (§10): the result_summary of a completed or
+ * failed operation. */
+int routes_operations_results(const struct routes_ctx *ctx, struct request *req,
+                              struct http_reply *reply, struct err *err)
+{
+  const char *id = req->params[0], *status;
+  json_t *op;
+
+  req->operation_id = id;
+  if (routes_fault(ctx, id, TIMELINE_REQ_RESULTS, reply))
+    return 0;
+  if (store_get(ctx->store, id, &op, err) < 0) {
+    if (err->code != ERR_NOTFOUND)
+      return -1;
+    routes_operation_not_found(reply, id);
+    return 0;
+  }
+  status = json_str_or(op, "status", "");
+  if (strcmp(status, "completed") == 0 || strcmp(status, "failed") == 0)
+    http_reply_json(reply, 200,
+                    json_pack("{s:b, s:O, s:O, s:O, s:O}", "success", 1, "operation_id",
+                              json_object_get(op, "operation_id"), "operation_type",
+                              json_object_get(op, "operation_type"), "status",
+                              json_object_get(op, "status"), "results",
+                              json_object_get(op, "result_summary")));
+  else
+    http_reply_detail(reply, 400, "Operation not finished (status: %s)", status);
+  json_decref(op);
   return 0;
 }
 
@@ -90,6 +147,13 @@ static int end_failed(struct http_reply *reply, const char *id, const struct sto
   }
   if (err->code != ERR_STATE)
     return -1;
+  if (end->refused && end->refusal[0]) {
+    char *detail = expand_text(end->refusal, NULL, id);
+
+    http_reply_detail(reply, 400, "%s", detail ? detail : end->refusal);
+    free(detail);
+    return 0;
+  }
   routes_status_enum(end->status, st, sizeof(st));
   http_reply_detail(reply, 400, "Operation %s cannot be cancelled (status: %s)", id, st);
   return 0;
@@ -107,11 +171,13 @@ int routes_operations_cancel(const struct routes_ctx *ctx, struct request *req,
   req->operation_id = id;
   if (!errors)
     return err_set(err, ERR_NOMEM, "cannot parse the request");
-  if (read_cancel_body(req, &body, &reason, errors) < 0) {
+  if (routes_fault(ctx, id, TIMELINE_REQ_CANCEL, reply)) {
+    /* answered by the fault */
+  } else if (read_cancel_body(req, &body, &reason, errors) < 0) {
     http_reply_json(reply, 422, fastapi_body(errors));
     errors = NULL;
-  } else if (store_end(ctx->store, id, OP_STATUS_CANCELLED,
-                       reason ? reason : "Operation cancelled by user", &end, err) < 0) {
+  } else if (store_cancel(ctx->store, id, reason ? reason : "Operation cancelled by user", &end,
+                          err) < 0) {
     rc = end_failed(reply, id, &end, err);
   } else {
     http_reply_json(reply, 200, cancelled(id, reason, end.at_real_us));

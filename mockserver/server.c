@@ -5,6 +5,7 @@
 #include <math.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "catalog.h"
 #include "faults.h"
 #include "http_reply.h"
 #include "log.h"
@@ -19,6 +21,7 @@
 #include "router.h"
 #include "routes.h"
 #include "store.h"
+#include "timers.h"
 #include "timeutil.h"
 
 #define BODY_LIMIT (1024 * 1024)
@@ -28,6 +31,8 @@
 struct mock_server {
   struct MHD_Daemon *daemon;
   struct routes_ctx ctx;
+  struct timers *timers;     /* resumes connections whose answer is delayed */
+  atomic_bool stopping;      /* no new delays: answers go out at once */
   bool quiet;
   unsigned short port;
   char url[96];
@@ -37,11 +42,14 @@ struct mock_server {
  * (URI log callback), freed by the completion callback. */
 struct pending {
   bool started;        /* the access handler has seen the headers */
-  bool replied;
+  bool answered;       /* `reply` holds the answer */
+  bool delayed;        /* suspended until the answer's delay is over */
   bool too_large;      /* the body passed BODY_LIMIT; the rest is discarded */
   int64_t t_us;        /* arrival: first call of the access handler */
   char *query;         /* raw query string, NULL = none */
   struct buf body;
+  struct http_reply reply;
+  char op_id[REQUEST_ID_MAX];  /* the operation the request concerned, "" = none */
 };
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -54,6 +62,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
   if (!p)
     return NULL;
   p->body.limit = BODY_LIMIT;
+  p->reply = (struct http_reply)HTTP_REPLY_INIT;
   if (q && q[1])
     p->query = strdup(q + 1);
   return p;
@@ -70,6 +79,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
   if (!p)
     return;
   buf_release(&p->body);
+  http_reply_release(&p->reply);
   free(p->query);
   free(p);
   *req_cls = NULL;
@@ -80,21 +90,6 @@ static bool is_admin(const char *path)
   return strncmp(path, ROUTES_ADMIN_PREFIX, sizeof(ROUTES_ADMIN_PREFIX) - 1) == 0;
 }
 
-static bool apply_fault(const struct mock_server *srv, const struct request *req,
-                        struct http_reply *reply)
-{
-  struct fault_hit hit;
-
-  if (!faults_take(srv->ctx.faults, req->method, req->path, &hit))
-    return false;
-  if (hit.body)
-    http_reply_raw(reply, hit.status, hit.body);
-  else
-    http_reply_detail(reply, hit.status, "%s", http_reply_reason(hit.status));
-  reply->retry_after = hit.retry_after;
-  fault_hit_release(&hit);
-  return true;
-}
 
 /* The ktrdr envelope for an unexpected failure (API-CONTRACT §2.1). */
 static void internal_error(struct http_reply *reply, const struct err *err)
@@ -125,6 +120,8 @@ static void serve(const struct mock_server *srv, enum router_status found,
 static void answer(const struct mock_server *srv, struct pending *p, struct request *req,
                    struct http_reply *reply)
 {
+  struct fault_hit hit = FAULT_HIT_INIT;
+  bool faulted = false;
   struct router_match m;
   enum router_status found = router_match(routes_table, routes_count, req->method,
                                           req->path, &m);
@@ -138,13 +135,16 @@ static void answer(const struct mock_server *srv, struct pending *p, struct requ
     http_reply_detail(reply, 413, "Request body too large (limit %d bytes)", BODY_LIMIT);
   else if (admin && !request_is_loopback(req))
     http_reply_detail(reply, 403, "The admin API only answers loopback clients");
-  else if (admin || !apply_fault(srv, req, reply))
+  else if (!admin && (faulted = faults_take(srv->ctx.faults, req->method, req->path, &hit)) &&
+           hit.action == FAULT_REPLY)
+    http_reply_fault(reply, &hit);
+  else
     serve(srv, found, &m, req, reply);
-  /* operation_id may point into `m`: copy it before `m` goes away. */
-  if (req->operation_id && req->operation_id != req->id_buf)
-    snprintf(req->id_buf, sizeof(req->id_buf), "%s", req->operation_id);
-  if (req->operation_id)
-    req->operation_id = req->id_buf;
+  /* The other actions modify the handler's answer. */
+  if (faulted && hit.action != FAULT_REPLY)
+    http_reply_fault(reply, &hit);
+  fault_hit_release(&hit);
+  snprintf(p->op_id, sizeof(p->op_id), "%s", req->operation_id ? req->operation_id : "");
 }
 
 static void log_request(const struct mock_server *srv, const struct request *req,
@@ -156,29 +156,63 @@ static void log_request(const struct mock_server *srv, const struct request *req
            req->query, status, (double)(timeutil_mono_us() - t_us) / 1000.0);
 }
 
-/* Answers a complete request, queues the reply and journals it. */
-static int respond(const struct mock_server *srv, struct MHD_Connection *conn,
-                   struct pending *p, const char *method, const char *url)
+static void journal(const struct mock_server *srv, const struct pending *p,
+                    const char *method, const char *url, int status)
+{
+  struct journal_request jr = {
+    .t_us = p->t_us, .method = method, .path = url, .query = p->query ? p->query : "",
+    .body = buf_cstr(&p->body), .body_len = p->body.len, .status = status,
+    .operation_id = p->op_id[0] ? p->op_id : NULL,
+  };
+
+  if (!is_admin(url))
+    journal_record(srv->ctx.journal, &jr);
+}
+
+/* Sends the answer in p->reply (or drops the connection) and journals it. */
+static enum MHD_Result send_answer(const struct mock_server *srv, struct MHD_Connection *conn,
+                                   struct pending *p, const char *method, const char *url)
+{
+  struct request req = { .method = method, .path = url, .query = p->query ? p->query : "" };
+  int rc = p->reply.drop ? -1 : http_reply_queue(conn, &p->reply, p->t_us);
+  int status = rc == 0 ? p->reply.status : 0;
+
+  journal(srv, p, method, url, status);
+  log_request(srv, &req, status, p->t_us);
+  http_reply_release(&p->reply);
+  return rc == 0 ? MHD_YES : MHD_NO;
+}
+
+static void resume(void *conn)
+{
+  MHD_resume_connection(conn);
+}
+
+/* Suspends the connection until the answer's delay is over. */
+static void delay_answer(struct mock_server *srv, struct MHD_Connection *conn,
+                         struct pending *p)
+{
+  int64_t due = p->t_us + llround(p->reply.delay_s * 1e6);
+
+  p->delayed = true;
+  MHD_suspend_connection(conn);
+  timers_add(srv->timers, due, resume, conn);
+}
+
+/* Answers a complete request: now, or later when the answer has a delay. */
+static enum MHD_Result respond(struct mock_server *srv, struct MHD_Connection *conn,
+                               struct pending *p, const char *method, const char *url)
 {
   struct request req = { .method = method, .path = url, .query = p->query ? p->query : "",
                          .body = buf_cstr(&p->body), .body_len = p->body.len, .conn = conn };
-  struct http_reply reply = HTTP_REPLY_INIT;
-  int rc;
 
-  p->replied = true;
-  answer(srv, p, &req, &reply);
-  rc = http_reply_queue(conn, &reply, p->t_us);
-  if (!is_admin(url)) {
-    struct journal_request jr = {
-      .t_us = p->t_us, .method = method, .path = url, .query = req.query,
-      .body = req.body, .body_len = req.body_len,
-      .status = rc == 0 ? reply.status : 0, .operation_id = req.operation_id,
-    };
-    journal_record(srv->ctx.journal, &jr);
+  p->answered = true;
+  answer(srv, p, &req, &p->reply);
+  if (p->reply.delay_s > 0 && !atomic_load(&srv->stopping)) {
+    delay_answer(srv, conn, p);
+    return MHD_YES;
   }
-  log_request(srv, &req, reply.status, p->t_us);
-  http_reply_release(&reply);
-  return rc;
+  return send_answer(srv, conn, p, method, url);
 }
 
 /* The declared Content-Length, 0 when absent or unreadable. */
@@ -218,9 +252,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     *upload_size = 0;
     return MHD_YES;
   }
-  if (p->replied)
+  if (p->delayed) {
+    p->delayed = false; /* resumed: the delay is over */
+    return send_answer(cls, conn, p, method, url);
+  }
+  if (p->answered)
     return MHD_YES;
-  return respond(cls, conn, p, method, url) == 0 ? MHD_YES : MHD_NO;
+  return respond(cls, conn, p, method, url);
 }
 
 static int check_config(const struct mock_config *cfg, struct sockaddr_in *sa,
@@ -263,7 +301,8 @@ static int explain_start_failure(const struct sockaddr_in *sa, struct err *err)
 
 static struct MHD_Daemon *start_daemon(struct mock_server *srv, const struct sockaddr_in *sa)
 {
-  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+                       MHD_ALLOW_SUSPEND_RESUME;
 
   if (!srv->quiet)
     flags |= MHD_USE_ERROR_LOG;
@@ -287,6 +326,37 @@ static void set_url(struct mock_server *srv, const struct sockaddr_in *sa)
   snprintf(srv->url, sizeof(srv->url), "http://%s:%u/api/v1", addr, srv->port);
 }
 
+/* "training=training_gpu" → the admin selection. */
+static int apply_selection(struct catalog *c, const char *spec, struct err *err)
+{
+  const char *eq = strchr(spec, '=');
+  char type[64];
+
+  if (!eq || eq == spec || !eq[1] || (size_t)(eq - spec) >= sizeof(type))
+    return err_set(err, ERR_INVALID, "invalid selection '%s': expected TYPE=SCENARIO, e.g. "
+                                     "training=training_gpu", spec);
+  snprintf(type, sizeof(type), "%.*s", (int)(eq - spec), spec);
+  if (catalog_select(c, type, eq + 1, err) == 0)
+    return 0;
+  err_wrap(err, "invalid selection '%s'", spec);
+  if (err)
+    err->code = ERR_INVALID; /* the caller's configuration is wrong */
+  return -1;
+}
+
+/* The built-ins, the directory's files, the selections to start with. */
+static int load_scenarios(struct catalog *c, const struct mock_config *cfg, struct err *err)
+{
+  if (catalog_load_builtins(c, err) < 0)
+    return -1;
+  if (cfg->scenarios_dir && catalog_load_dir(c, cfg->scenarios_dir, err) < 0)
+    return -1;
+  for (size_t i = 0; cfg->select && cfg->select[i]; i++)
+    if (apply_selection(c, cfg->select[i], err) < 0)
+      return -1;
+  return 0;
+}
+
 struct mock_server *mock_server_start(const struct mock_config *cfg, struct err *err)
 {
   struct mock_server *srv;
@@ -300,13 +370,22 @@ struct mock_server *mock_server_start(const struct mock_config *cfg, struct err 
     return NULL;
   }
   srv->quiet = cfg->quiet;
-  srv->ctx.store = store_new(cfg->time_scale);
+  atomic_init(&srv->stopping, false);
+  srv->ctx.clock = clock_new(cfg->clock == MOCK_CLOCK_MANUAL ? CLOCK_MODE_MANUAL
+                                                             : CLOCK_MODE_REAL,
+                             cfg->time_scale);
+  srv->ctx.store = srv->ctx.clock ? store_new(srv->ctx.clock) : NULL;
   srv->ctx.journal = journal_new(cfg->journal_max ? cfg->journal_max : 10000);
   srv->ctx.faults = faults_new();
-  if (!srv->ctx.store || !srv->ctx.journal || !srv->ctx.faults) {
+  srv->timers = timers_new();
+  srv->ctx.catalog = catalog_new();
+  if (!srv->ctx.store || !srv->ctx.journal || !srv->ctx.faults || !srv->timers ||
+      !srv->ctx.catalog) {
     err_set(err, ERR_NOMEM, "cannot allocate the mock server");
     goto fail;
   }
+  if (load_scenarios(srv->ctx.catalog, cfg, err) < 0)
+    goto fail;
   srv->daemon = start_daemon(srv, &sa);
   if (!srv->daemon) {
     explain_start_failure(&sa, err);
@@ -340,13 +419,42 @@ void mock_server_stop(struct mock_server **sp)
 
   if (!srv)
     return;
+  /* Suspended connections must be resumed before the daemon stops: no new
+   * delays from now on, and the pending ones end at once. */
+  atomic_store(&srv->stopping, true);
+  if (srv->timers)
+    timers_close(srv->timers);
   if (srv->daemon)
     MHD_stop_daemon(srv->daemon);
+  timers_free(&srv->timers);
   store_free(&srv->ctx.store);
   journal_free(&srv->ctx.journal);
   faults_free(&srv->ctx.faults);
+  catalog_free(&srv->ctx.catalog);
+  clock_free(&srv->ctx.clock);
   free(srv);
   *sp = NULL;
+}
+
+int mock_server_advance(struct mock_server *srv, double seconds, struct err *err)
+{
+  return clock_advance(srv->ctx.clock, seconds, err);
+}
+
+double mock_server_now(struct mock_server *srv)
+{
+  return clock_now(srv->ctx.clock);
+}
+
+int mock_server_select(struct mock_server *srv, const char *type, const char *scenario,
+                       struct err *err)
+{
+  return catalog_select(srv->ctx.catalog, type, scenario, err);
+}
+
+void mock_server_reset(struct mock_server *srv)
+{
+  routes_reset(&srv->ctx);
 }
 
 int mock_server_add_fault(struct mock_server *srv, const struct fault_spec *spec,

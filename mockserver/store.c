@@ -2,31 +2,42 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "pyjson.h"
 #include "timeutil.h"
 
 struct record {
   struct record *next;       /* hash chain */
   char id[STORE_ID_MAX];
   char *type;
-  int64_t start_mono_us, start_real_us;
+  double start_s;            /* simulated instant of the start */
+  int64_t start_wall_us;
   json_t *metadata;
   struct timeline tl;
-  /* Set once by store_end; a record never leaves a terminal state. */
-  enum op_status ended;      /* OP_STATUS_RUNNING while not ended early */
-  double ended_at_s;         /* simulated time at which progress froze */
-  int64_t ended_real_us;
+  struct timeline_traits traits;
+  /* An end decided from outside (cancel, admin fail), at elapsed ended_at_s
+   * (possibly still ahead: a slow cancel). OP_STATUS_RUNNING = none. */
+  enum op_status ended;
+  double ended_at_s;
+  double flip_at_s;          /* TIMELINE_CANCEL_FLIP: completed from then; < 0 none */
   char *end_message;
+  atomic_long requests[TIMELINE_REQ_COUNT];
+  /* The OperationInfo text, valid for elapsed times in [from, until). */
+  pthread_mutex_t cache_lock;
+  char *cache_text;
+  size_t cache_len;
+  double cache_from, cache_until;
 };
 
 struct store {
   pthread_rwlock_t lock;
-  double time_scale;
+  struct clock *clock;
   struct record **buckets;   /* power-of-two count */
   size_t nbuckets;
   struct record **all;       /* creation order, for the list */
@@ -61,13 +72,13 @@ static uint32_t rng_next(struct store *s)
   return (uint32_t)((s->rng * 2685821657736338717ULL) >> 32);
 }
 
-struct store *store_new(double time_scale)
+struct store *store_new(struct clock *clock)
 {
   struct store *s = calloc(1, sizeof(*s));
 
   if (!s)
     return NULL;
-  s->time_scale = time_scale > 0 ? time_scale : 1.0;
+  s->clock = clock;
   s->nbuckets = 256;
   s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
   s->rng = rng_seed();
@@ -83,11 +94,28 @@ static void record_free(struct record *r)
 {
   if (!r)
     return;
+  pthread_mutex_destroy(&r->cache_lock);
+  free(r->cache_text);
   free(r->type);
   json_decref(r->metadata);
   timeline_release(&r->tl);
   free(r->end_message);
   free(r);
+}
+
+static void clear_locked(struct store *s)
+{
+  for (size_t i = 0; i < s->count; i++)
+    record_free(s->all[i]);
+  s->count = 0;
+  memset(s->buckets, 0, s->nbuckets * sizeof(*s->buckets));
+}
+
+void store_clear(struct store *s)
+{
+  pthread_rwlock_wrlock(&s->lock);
+  clear_locked(s);
+  pthread_rwlock_unlock(&s->lock);
 }
 
 void store_free(struct store **sp)
@@ -96,8 +124,7 @@ void store_free(struct store **sp)
 
   if (!s)
     return;
-  for (size_t i = 0; i < s->count; i++)
-    record_free(s->all[i]);
+  clear_locked(s);
   free(s->all);
   free(s->buckets);
   pthread_rwlock_destroy(&s->lock);
@@ -162,13 +189,13 @@ static void make_id(struct store *s, struct record *r)
 {
   char stamp[TIME_ISO_MAX];
 
-  timeutil_id_stamp(r->start_real_us, stamp);
+  timeutil_id_stamp(r->start_wall_us, stamp);
   do
     snprintf(r->id, sizeof(r->id), "op_%s_%s_%08x", r->type, stamp, rng_next(s));
   while (find(s, r->id));
 }
 
-static struct record *record_new(struct store_start *start)
+static struct record *record_new(struct store *s, struct store_start *start)
 {
   struct record *r = calloc(1, sizeof(*r));
 
@@ -177,8 +204,14 @@ static struct record *record_new(struct store_start *start)
     r->metadata = start->metadata;
     r->tl = start->timeline;
     r->ended = OP_STATUS_RUNNING;
-    r->start_mono_us = timeutil_mono_us();
-    r->start_real_us = timeutil_real_us();
+    r->flip_at_s = -1;
+    pthread_mutex_init(&r->cache_lock, NULL);
+    r->start_s = clock_now(s->clock);
+    r->start_wall_us = clock_wall_us(s->clock, r->start_s);
+    if (r->tl.ops)
+      timeline_traits(&r->tl, &r->traits);
+    for (int k = 0; k < TIMELINE_REQ_COUNT; k++)
+      atomic_init(&r->requests[k], 0);
   } else {
     json_decref(start->metadata);
     timeline_release(&start->timeline);
@@ -191,7 +224,7 @@ static struct record *record_new(struct store_start *start)
 int store_add(struct store *s, struct store_start *start, char id[STORE_ID_MAX],
               struct err *err)
 {
-  struct record *r = record_new(start);
+  struct record *r = record_new(s, start);
   int rc = -1;
 
   if (!r || !r->type || !r->tl.ops) {
@@ -211,66 +244,113 @@ int store_add(struct store *s, struct store_start *start, char id[STORE_ID_MAX],
   return 0;
 }
 
-static double elapsed_s(const struct store *s, const struct record *r, int64_t now_mono)
+static double elapsed_s(const struct record *r, double now_s)
 {
-  return (double)(now_mono - r->start_mono_us) / 1e6 * s->time_scale;
+  return now_s > r->start_s ? now_s - r->start_s : 0.0;
+}
+
+static bool vanished(const struct record *r, double now_s)
+{
+  return r->traits.vanish_at_s >= 0 && elapsed_s(r, now_s) >= r->traits.vanish_at_s;
+}
+
+/* The record, unless unknown or vanished; the lock is held. */
+static struct record *find_live(const struct store *s, const char *id, double now_s,
+                                struct err *err)
+{
+  struct record *r = find(s, id);
+
+  if (!r || vanished(r, now_s)) {
+    err_set(err, ERR_NOTFOUND, "operation '%s' not found", id);
+    return NULL;
+  }
+  return r;
 }
 
 static int set_identity(struct operation *op, const struct record *r)
 {
-  char iso[TIME_ISO_MAX];
-
-  timeutil_iso(r->start_real_us, iso);
   operation_set_str(&op->id, r->id);
   operation_set_str(&op->type, r->type);
-  operation_set_str(&op->created_at, iso);
-  operation_set_str(&op->started_at, iso);
   op->metadata = json_incref(r->metadata);
-  return op->id && op->type && op->created_at && op->started_at ? 0 : -1;
+  return op->id && op->type ? 0 : -1;
 }
 
-/* Fills `op` as the operation looks at `now_mono`; *end_real_us receives
- * when it ended (wall clock) or 0 while it runs. The lock is held. */
-static int evaluate(const struct store *s, const struct record *r, int64_t now_mono,
-                    struct operation *op, int64_t *end_real_us, struct err *err)
+/* The outside end applied to `op`, frozen at ended_at_s (and flipped to
+ * completed when its time has come); *end_s receives when it ended. */
+static int apply_end(const struct record *r, double t, struct operation *op, double *end_s,
+                     struct err *err)
 {
-  bool early = r->ended != OP_STATUS_RUNNING;
-  double end_s = 0;
+  op->status = r->ended;
+  operation_set_str(&op->error_message, r->end_message);
+  json_decref(op->result_summary);
+  op->result_summary = NULL;
+  *end_s = r->ended_at_s;
+  if (r->flip_at_s < 0 || t < r->flip_at_s || !r->tl.ops->flip)
+    return 0;
+  *end_s = r->flip_at_s;
+  op->status = OP_STATUS_COMPLETED;
+  return r->tl.ops->flip(r->tl.self, op, err);
+}
+
+/* The state at elapsed `t`; *end_s is set when the status is terminal. */
+static int state_at(const struct record *r, double t, struct operation *op, double *end_s,
+                    struct err *err)
+{
+  bool ending = r->ended != OP_STATUS_RUNNING && t >= r->ended_at_s;
+
+  *end_s = 0;
+  if (timeline_state_at(&r->tl, ending ? r->ended_at_s : t, op, end_s, err) < 0)
+    return -1;
+  /* The timeline may have ended by itself before the outside end. */
+  if (!ending || op_status_is_terminal(op->status))
+    return 0;
+  return apply_end(r, t, op, end_s, err);
+}
+
+static int set_times(struct store *s, const struct record *r, struct operation *op,
+                     double end_s, int64_t *end_wall_us)
+{
   char iso[TIME_ISO_MAX];
 
-  *end_real_us = 0;
-  if (timeline_state_at(&r->tl, early ? r->ended_at_s : elapsed_s(s, r, now_mono), op,
-                        &end_s, err) < 0)
-    return -1;
+  operation_set_str(&op->created_at, timeutil_iso(r->start_wall_us, iso));
+  if (op->status != OP_STATUS_PENDING)
+    operation_set_str(&op->started_at, iso);
+  *end_wall_us = 0;
+  if (op_status_is_terminal(op->status)) {
+    *end_wall_us = clock_wall_us(s->clock, r->start_s + end_s);
+    operation_set_str(&op->completed_at, timeutil_iso(*end_wall_us, iso));
+  }
+  return op->created_at ? 0 : -1;
+}
+
+/* Fills `op` as the operation looks at simulated `now_s`; *end_wall_us
+ * receives when it ended (wall clock) or 0 while it runs. The lock is held. */
+static int evaluate(struct store *s, const struct record *r, double now_s,
+                    struct operation *op, int64_t *end_wall_us, struct err *err)
+{
+  double end_s = 0;
+
   if (set_identity(op, r) < 0)
     return err_set(err, ERR_NOMEM, "cannot build the operation");
-  if (early) {
-    op->status = r->ended;
-    operation_set_str(&op->error_message, r->end_message);
-    json_decref(op->result_summary);
-    op->result_summary = NULL;
-    *end_real_us = r->ended_real_us;
-  } else if (op_status_is_terminal(op->status)) {
-    *end_real_us = r->start_real_us + llround(end_s / s->time_scale * 1e6);
-  }
-  if (*end_real_us)
-    operation_set_str(&op->completed_at, timeutil_iso(*end_real_us, iso));
+  if (state_at(r, elapsed_s(r, now_s), op, &end_s, err) < 0)
+    return -1;
+  if (set_times(s, r, op, end_s, end_wall_us) < 0)
+    return err_set(err, ERR_NOMEM, "cannot build the operation");
   return 0;
 }
 
 int store_get(struct store *s, const char *id, json_t **info, struct err *err)
 {
   struct operation op = OPERATION_INIT;
+  double now_s = clock_now(s->clock);
   struct record *r;
-  int64_t end_real;
+  int64_t end_wall;
   int rc = -1;
 
   *info = NULL;
   pthread_rwlock_rdlock(&s->lock);
-  r = find(s, id);
-  if (!r)
-    err_set(err, ERR_NOTFOUND, "operation '%s' not found", id);
-  else if (evaluate(s, r, timeutil_mono_us(), &op, &end_real, err) == 0)
+  r = find_live(s, id, now_s, err);
+  if (r && evaluate(s, r, now_s, &op, &end_wall, err) == 0)
     rc = 0;
   pthread_rwlock_unlock(&s->lock);
   if (rc == 0 && !(*info = operation_to_json(&op)))
@@ -279,50 +359,215 @@ int store_get(struct store *s, const char *id, json_t **info, struct err *err)
   return rc;
 }
 
-/* The status `r` has now (timelines can end on their own). */
-static int current_status(const struct store *s, const struct record *r, int64_t now_mono,
+/* Until when the state at `t` stays as it is (<= t: do not cache). */
+static double valid_until(const struct record *r, double t)
+{
+  double next;
+
+  if (r->ended != OP_STATUS_RUNNING && t >= r->ended_at_s)
+    return r->flip_at_s >= 0 && t < r->flip_at_s ? r->flip_at_s : INFINITY;
+  next = r->tl.ops->next_change ? r->tl.ops->next_change(r->tl.self, t) : t;
+  return r->ended != OP_STATUS_RUNNING ? fmin(next, r->ended_at_s) : next;
+}
+
+/* A copy of the cached text if it holds at `t`; the read lock is held. */
+static char *cached(struct record *r, double t, size_t *len)
+{
+  char *copy = NULL;
+
+  pthread_mutex_lock(&r->cache_lock);
+  if (r->cache_text && t >= r->cache_from && t < r->cache_until) {
+    copy = malloc(r->cache_len + 1);
+    if (copy)
+      memcpy(copy, r->cache_text, r->cache_len + 1);
+    *len = r->cache_len;
+  }
+  pthread_mutex_unlock(&r->cache_lock);
+  return copy;
+}
+
+static void remember(struct record *r, double t, const char *text, size_t len)
+{
+  double until = valid_until(r, t);
+  char *copy;
+
+  if (until <= t || !(copy = malloc(len + 1)))
+    return;
+  memcpy(copy, text, len + 1);
+  pthread_mutex_lock(&r->cache_lock);
+  free(r->cache_text);
+  r->cache_text = copy;
+  r->cache_len = len;
+  r->cache_from = t;
+  r->cache_until = until;
+  pthread_mutex_unlock(&r->cache_lock);
+}
+
+/* The OperationInfo text at `now_s`, computed; the read lock is held. */
+static char *render(struct store *s, struct record *r, double now_s, size_t *len,
+                    struct err *err)
+{
+  struct operation op = OPERATION_INIT;
+  int64_t end_wall;
+  json_t *j = NULL;
+  char *text = NULL;
+
+  if (evaluate(s, r, now_s, &op, &end_wall, err) == 0 && (j = operation_to_json(&op)))
+    text = json_dumps(j, JSON_COMPACT);
+  if (text) {
+    *len = pyjson_shorten_reals(text);
+    remember(r, elapsed_s(r, now_s), text, *len);
+  } else if (err && err->code == ERR_OK) {
+    err_set(err, ERR_NOMEM, "cannot serialise operation '%s'", r->id);
+  }
+  json_decref(j);
+  operation_release(&op);
+  return text;
+}
+
+int store_get_text(struct store *s, const char *id, char **text, size_t *len, struct err *err)
+{
+  double now_s = clock_now(s->clock);
+  struct record *r;
+
+  *text = NULL;
+  *len = 0;
+  pthread_rwlock_rdlock(&s->lock);
+  r = find_live(s, id, now_s, err);
+  if (r && !(*text = cached(r, elapsed_s(r, now_s), len)))
+    *text = render(s, r, now_s, len, err);
+  pthread_rwlock_unlock(&s->lock);
+  return *text ? 0 : -1;
+}
+
+int store_touch(struct store *s, const char *id, enum timeline_request kind,
+                struct fault_hit *hit, struct err *err)
+{
+  double now_s = clock_now(s->clock);
+  struct record *r;
+  int rc = -1;
+
+  *hit = (struct fault_hit)FAULT_HIT_INIT;
+  pthread_rwlock_rdlock(&s->lock);
+  r = find_live(s, id, now_s, err);
+  if (r) {
+    long index = atomic_fetch_add(&r->requests[kind], 1) + 1;
+
+    rc = r->tl.ops->fault_for &&
+         r->tl.ops->fault_for(r->tl.self, kind, index, elapsed_s(r, now_s), r->id, hit);
+  }
+  pthread_rwlock_unlock(&s->lock);
+  return rc;
+}
+
+/* The status `r` has at `now_s` (timelines can end on their own). */
+static int current_status(struct store *s, const struct record *r, double now_s,
                           enum op_status *st, struct err *err)
 {
   struct operation op = OPERATION_INIT;
-  int64_t end_real;
-  int rc = evaluate(s, r, now_mono, &op, &end_real, err);
+  int64_t end_wall;
+  int rc = evaluate(s, r, now_s, &op, &end_wall, err);
 
   *st = op.status;
   operation_release(&op);
   return rc;
 }
 
-static int end_locked(struct store *s, struct record *r, enum op_status status,
-                      const char *message, struct store_end *end, struct err *err)
+/* Records an outside end at elapsed `at_s`; the lock is held for writing. */
+static int set_end(struct record *r, enum op_status status, const char *message, double at_s,
+                   double flip_at_s, struct err *err)
 {
-  int64_t now_mono = timeutil_mono_us();
+  char *copy = message ? strdup(message) : NULL;
 
-  if (current_status(s, r, now_mono, &end->status, err) < 0)
-    return -1;
-  if (op_status_is_terminal(end->status))
-    return err_set(err, ERR_STATE, "operation '%s' is already %s", r->id,
-                   op_status_name(end->status));
-  r->end_message = message ? strdup(message) : NULL;
-  if (message && !r->end_message)
+  if (message && !copy)
     return err_set(err, ERR_NOMEM, "cannot end operation '%s'", r->id);
-  r->ended_at_s = elapsed_s(s, r, now_mono);
-  r->ended_real_us = end->at_real_us = timeutil_real_us();
-  r->ended = end->status = status;
+  free(r->end_message);
+  r->end_message = copy;
+  r->ended = status;
+  r->ended_at_s = at_s;
+  r->flip_at_s = flip_at_s;
+  /* The write lock is held: no reader is using the cache. */
+  free(r->cache_text);
+  r->cache_text = NULL;
+  r->cache_until = 0;
   return 0;
+}
+
+/* Finds a running record for an end request at `now_s`; the lock is held. */
+static struct record *find_running(struct store *s, const char *id, double now_s,
+                                   struct store_end *end, struct err *err)
+{
+  struct record *r = find_live(s, id, now_s, err);
+
+  end->at_real_us = clock_wall_us(s->clock, now_s);
+  if (!r || current_status(s, r, now_s, &end->status, err) < 0)
+    return NULL;
+  if (op_status_is_terminal(end->status)) {
+    err_set(err, ERR_STATE, "operation '%s' is already %s", r->id,
+            op_status_name(end->status));
+    return NULL;
+  }
+  return r;
 }
 
 int store_end(struct store *s, const char *id, enum op_status status,
               const char *message, struct store_end *end, struct err *err)
 {
+  double now_s = clock_now(s->clock);
   struct record *r;
-  int rc;
+  int rc = -1;
 
+  memset(end, 0, sizeof(*end));
   pthread_rwlock_wrlock(&s->lock);
-  r = find(s, id);
+  r = find_running(s, id, now_s, end, err);
+  if (r && set_end(r, status, message, elapsed_s(r, now_s), -1, err) == 0) {
+    end->status = status;
+    rc = 0;
+  }
+  pthread_rwlock_unlock(&s->lock);
+  return rc;
+}
+
+/* A cancel on a running record, per its traits; the lock is held. */
+static int cancel_locked(struct record *r, double now_s, const char *message,
+                         struct store_end *end, struct err *err)
+{
+  const struct timeline_traits *t = &r->traits;
+  double at = elapsed_s(r, now_s);
+
+  end->status = OP_STATUS_CANCELLED;
+  switch (t->cancel) {
+  case TIMELINE_CANCEL_REFUSED:
+    end->status = OP_STATUS_RUNNING;
+    end->refused = true;
+    snprintf(end->refusal, sizeof(end->refusal), "%s", t->refusal ? t->refusal : "");
+    return err_set(err, ERR_STATE, "operation '%s' refuses to be cancelled", r->id);
+  case TIMELINE_CANCEL_IGNORED:
+    return 0;
+  case TIMELINE_CANCEL_DELAYED:
+    if (r->ended == OP_STATUS_CANCELLED) /* already on its way */
+      return 0;
+    return set_end(r, OP_STATUS_CANCELLED, message, at + t->cancel_delay_s, -1, err);
+  case TIMELINE_CANCEL_FLIP:
+    return set_end(r, OP_STATUS_CANCELLED, message, at, at + t->cancel_delay_s, err);
+  case TIMELINE_CANCEL_NOW:
+  default:
+    return set_end(r, OP_STATUS_CANCELLED, message, at, -1, err);
+  }
+}
+
+int store_cancel(struct store *s, const char *id, const char *message,
+                 struct store_end *end, struct err *err)
+{
+  double now_s = clock_now(s->clock);
+  struct record *r;
+  int rc = -1;
+
+  memset(end, 0, sizeof(*end));
+  pthread_rwlock_wrlock(&s->lock);
+  r = find_running(s, id, now_s, end, err);
   if (r)
-    rc = end_locked(s, r, status, message, end, err);
-  else
-    rc = err_set(err, ERR_NOTFOUND, "operation '%s' not found", id);
+    rc = cancel_locked(r, now_s, message, end, err);
   pthread_rwlock_unlock(&s->lock);
   return rc;
 }
@@ -341,9 +586,9 @@ static bool wanted(const struct store_query *q, const struct operation *op)
 
 /* OperationSummary (§2.8); duration_seconds runs to now while active. */
 static json_t *summary(const struct operation *op, const struct record *r,
-                       int64_t end_real_us)
+                       int64_t end_wall_us, int64_t now_wall_us)
 {
-  int64_t end = end_real_us ? end_real_us : timeutil_real_us();
+  int64_t end = end_wall_us ? end_wall_us : now_wall_us;
   const char *symbol = json_str_or(op->metadata, "symbol", NULL);
 
   return json_pack("{s:s, s:s, s:s, s:s, s:f, s:s?, s:s?, s:f}",
@@ -351,23 +596,26 @@ static json_t *summary(const struct operation *op, const struct record *r,
                    "status", op_status_name(op->status), "created_at", op->created_at,
                    "progress_percentage", op->progress.percentage,
                    "current_step", op->progress.current_step, "symbol", symbol,
-                   "duration_seconds", (double)(end - r->start_real_us) / 1e6);
+                   "duration_seconds", (double)(end - r->start_wall_us) / 1e6);
 }
 
 /* One record into the list: counted, and added when inside the page. */
-static int list_one(const struct store *s, const struct record *r, const struct store_query *q,
-                    int64_t now_mono, json_t *data, long *total, long *active,
-                    struct err *err)
+static int list_one(struct store *s, const struct record *r, const struct store_query *q,
+                    double now_s, json_t *data, long *total, long *active, struct err *err)
 {
   struct operation op = OPERATION_INIT;
-  int64_t end_real;
-  int rc = evaluate(s, r, now_mono, &op, &end_real, err);
+  int64_t end_wall;
+  int rc;
 
+  if (vanished(r, now_s))
+    return 0;
+  rc = evaluate(s, r, now_s, &op, &end_wall, err);
   if (rc == 0) {
     *active += is_active(op.status);
     if (wanted(q, &op) && (*total)++ >= q->offset &&
         (long)json_array_size(data) < q->limit)
-      rc = json_array_append_new(data, summary(&op, r, end_real));
+      rc = json_array_append_new(data, summary(&op, r, end_wall,
+                                               clock_wall_us(s->clock, now_s)));
   }
   operation_release(&op);
   return rc;
@@ -376,7 +624,7 @@ static int list_one(const struct store *s, const struct record *r, const struct 
 int store_list(struct store *s, const struct store_query *q, json_t **data,
                long *total, long *active, struct err *err)
 {
-  int64_t now_mono = timeutil_mono_us();
+  double now_s = clock_now(s->clock);
   int rc = 0;
 
   *total = *active = 0;
@@ -385,7 +633,7 @@ int store_list(struct store *s, const struct store_query *q, json_t **data,
     return err_set(err, ERR_NOMEM, "cannot list operations");
   pthread_rwlock_rdlock(&s->lock);
   for (size_t i = s->count; rc == 0 && i-- > 0;)
-    rc = list_one(s, s->all[i], q, now_mono, *data, total, active, err);
+    rc = list_one(s, s->all[i], q, now_s, *data, total, active, err);
   pthread_rwlock_unlock(&s->lock);
   if (rc < 0) {
     json_decref(*data);
