@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "exitcode.h"
+#include "run.h"
 #include "testlib.h"
 
 static struct tl_capture out, err;
@@ -34,20 +35,8 @@ static void teardown(void)
 
 TestSuite(cli_operations, .init = setup, .fini = teardown, .timeout = 60);
 
-/* Runs ktrdr with the arguments (NULL-terminated) and --url of the mock. */
-static int ktrdr(const char *first, ...)
-{
-  char *argv[32] = { "ktrdr", "--url", (char *)tl_mock_url() };
-  int argc = 3;
-  va_list ap;
-
-  va_start(ap, first);
-  for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
-    argv[argc++] = (char *)a;
-  va_end(ap);
-  argv[argc] = NULL;
-  return cli_main(argc, argv, out.f, err.f);
-}
+/* ktrdr --url <the mock> ARGS..., NULL-terminated. */
+#define ktrdr(...) tl_ktrdr(&out, &err, tl_mock_url(), __VA_ARGS__)
 
 static void reset_output(void)
 {

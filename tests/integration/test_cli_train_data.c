@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "faults.h"
+#include "run.h"
 #include "testlib.h"
 
 #define TRAIN_DIR KTRDR_TEST_DATA_DIR "/train/"
@@ -52,19 +53,8 @@ static void teardown(void)
 
 TestSuite(train_data, .init = setup, .fini = teardown, .timeout = 60);
 
-static int ktrdr(const char *first, ...)
-{
-  char *argv[32] = { "ktrdr", "--url", (char *)tl_mock_url() };
-  int argc = 3;
-  va_list ap;
-
-  va_start(ap, first);
-  for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
-    argv[argc++] = (char *)a;
-  va_end(ap);
-  argv[argc] = NULL;
-  return cli_main(argc, argv, out.f, err.f);
-}
+/* ktrdr --url <the mock> ARGS..., NULL-terminated. */
+#define ktrdr(...) tl_ktrdr(&out, &err, tl_mock_url(), __VA_ARGS__)
 
 static char *slurp(const char *path)
 {

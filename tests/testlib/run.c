@@ -1,9 +1,11 @@
 #include "run.h"
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "adapter_dummy.h"
+#include "cli.h"
 #include "exitcode.h"
 #include "timeutil.h"
 
@@ -41,4 +43,18 @@ void tl_run_release(struct tl_run *r)
   exec_result_release(&r->res);
   tl_capture_close(&r->out);
   tl_capture_close(&r->err);
+}
+
+int tl_ktrdr(struct tl_capture *out, struct tl_capture *err, const char *url, ...)
+{
+  char *argv[32] = { "ktrdr", "--url", (char *)url };
+  int argc = 3;
+  va_list ap;
+
+  va_start(ap, url);
+  for (const char *a = va_arg(ap, const char *); a && argc < 31; a = va_arg(ap, const char *))
+    argv[argc++] = (char *)a;
+  va_end(ap);
+  argv[argc] = NULL;
+  return cli_main(argc, argv, out->f, err->f);
 }

@@ -32,4 +32,8 @@ void tl_run_adapter(struct tl_run *r, const struct adapter *ad);
 void tl_run_dummy(struct tl_run *r, double duration, long iterations);
 void tl_run_release(struct tl_run *r);
 
+/* `ktrdr --url URL ARGS...` through cli_main (the arguments end with NULL),
+ * output into the two captures; returns the exit code. */
+int tl_ktrdr(struct tl_capture *out, struct tl_capture *err, const char *url, ...);
+
 #endif
