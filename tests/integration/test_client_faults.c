@@ -249,6 +249,44 @@ Test(client_faults, non_utf8_bytes_in_current_step_are_replaced)
   tl_run_release(&r);
 }
 
+static void fault_action(const char *method, enum fault_action action, double delay_s, int count)
+{
+  struct fault_spec f = FAULT_SPEC_INIT;
+
+  f.method = method;
+  f.path_prefix = "/api/v1/operations/";
+  f.action = action;
+  f.delay_s = delay_s;
+  f.count = count;
+  cr_assert_eq(mock_server_add_fault(tl_mock, &f, NULL), 0);
+}
+
+Test(client_faults, a_response_slower_than_the_request_timeout_is_retried)
+{
+  struct tl_run r;
+
+  fault_action("GET", FAULT_PASS, 2.0, 1);
+  tl_run_init(&r, proxy_url);
+  r.cfg.request_timeout_ms = 500;
+  tl_run_dummy(&r, 20, 2);
+  cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", err_text(&r));
+  cr_expect(strstr(err_text(&r), "Connection trouble (Timeout was reached"), "%s", err_text(&r));
+  tl_run_release(&r);
+}
+
+Test(client_faults, truncated_and_dropped_answers_are_retried)
+{
+  struct tl_run r;
+
+  fault_action("GET", FAULT_TRUNCATE, 0, 2);
+  fault_action("GET", FAULT_DROP, 0, 2);
+  tl_run_init(&r, proxy_url);
+  tl_run_dummy(&r, 20, 2);
+  cr_assert_eq(r.res.outcome, EXEC_COMPLETED, "%s", err_text(&r));
+  cr_expect(strstr(err_text(&r), "Connection trouble ("), "%s", err_text(&r));
+  tl_run_release(&r);
+}
+
 /* ---- cancellation ------------------------------------------------------ */
 
 struct interrupter {
