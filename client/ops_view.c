@@ -84,8 +84,8 @@ void ops_view_list(const json_t *body, bool active_only, const struct out *o)
   for (i = 0; n && i <= n; i++)
     print_row(o, rows[i], w, i == 0);
   fprintf(o->out, "%sShowing %zu of %lld operations (%lld active)\n", n ? "\n" : "", n,
-          (long long)json_num_or(body, "total_count", (double)n),
-          (long long)json_num_or(body, "active_count", 0));
+          (long long)json_long_or(body, "total_count", (long)n),
+          (long long)json_long_or(body, "active_count", 0));
   free(rows);
 }
 

@@ -30,7 +30,7 @@ static struct dummy_task_params effective(const void *params, const json_t *vars
   struct dummy_task_params p = *(const struct dummy_task_params *)params;
 
   p.duration_s = json_num_or(vars, "duration", p.duration_s);
-  p.iterations = (long)json_num_or(vars, "iterations", (double)p.iterations);
+  p.iterations = json_long_or(vars, "iterations", p.iterations);
   return p;
 }
 

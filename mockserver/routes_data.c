@@ -176,12 +176,12 @@ static json_t *load_data(const char *status, const char *id, const json_t *rs,
 {
   return json_pack("{s:s, s:s?, s:I, s:b, s:s, s:I, s:I, s:I, s:f, s:s?}", "status", status,
                    "operation_id", id,
-                   "fetched_bars", (json_int_t)json_num_or(rs, "fetched_bars", 0),
+                   "fetched_bars", (json_int_t)json_long_or(rs, "fetched_bars", 0),
                    "cached_before", json_is_true(json_object_get(rs, "cached_before")),
                    "merged_file", json_str_or(rs, "merged_file", ""),
-                   "gaps_analyzed", (json_int_t)json_num_or(rs, "gaps_analyzed", 0),
-                   "segments_fetched", (json_int_t)json_num_or(rs, "segments_fetched", 0),
-                   "ib_requests_made", (json_int_t)json_num_or(rs, "ib_requests_made", 0),
+                   "gaps_analyzed", (json_int_t)json_long_or(rs, "gaps_analyzed", 0),
+                   "segments_fetched", (json_int_t)json_long_or(rs, "segments_fetched", 0),
+                   "ib_requests_made", (json_int_t)json_long_or(rs, "ib_requests_made", 0),
                    "execution_time_seconds", json_num_or(rs, "execution_time_seconds", 0),
                    "error_message", error_message);
 }

@@ -1,5 +1,6 @@
 #include "operation.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,25 @@ double json_num_or(const json_t *obj, const char *key, double def)
   return json_is_number(v) ? json_number_value(v) : def;
 }
 
+long json_long_or(const json_t *obj, const char *key, long def)
+{
+  const json_t *v = json_object_get(obj, key);
+  double d;
+
+  if (json_is_integer(v))
+    return (long)json_integer_value(v); /* json_int_t is long long: same width here */
+  if (!json_is_real(v))
+    return def;
+  d = json_real_value(v);
+  if (d != d)
+    return def;
+  if (d >= (double)LONG_MAX)
+    return LONG_MAX;
+  if (d <= (double)LONG_MIN)
+    return LONG_MIN;
+  return (long)d;
+}
+
 bool json_has_num(const json_t *obj, const char *key)
 {
   return json_is_number(json_object_get(obj, key));
@@ -65,7 +85,7 @@ static json_t *copy_typed(const json_t *obj, const char *key, json_type type)
 
 static long num_long(const json_t *obj, const char *key, long def)
 {
-  return (long)json_num_or(obj, key, (double)def);
+  return json_long_or(obj, key, def);
 }
 
 static void progress_from_json(struct op_progress *p, const json_t *j)

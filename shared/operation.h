@@ -96,5 +96,9 @@ void operation_set_str(char **field, const char *s);
 const char *json_str_or(const json_t *obj, const char *key, const char *def);
 double json_num_or(const json_t *obj, const char *key, double def);
 bool json_has_num(const json_t *obj, const char *key);
+/* The number at `key` as a long: integers as they are, reals truncated and
+ * clamped to the range of long (a server's 1e28 must not be undefined
+ * behaviour); `def` when absent or not a number. */
+long json_long_or(const json_t *obj, const char *key, long def);
 
 #endif

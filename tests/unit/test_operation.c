@@ -1,5 +1,6 @@
 /* The operation model against the live JSON shapes (API-CONTRACT §3). */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <string.h>
 
 #include "operation.h"
@@ -146,5 +147,22 @@ Test(operation, wrong_types_fall_back_to_defaults)
   cr_expect_null(op.result_summary);
   operation_release(&op);
   operation_release(&op); /* idempotent */
+  json_decref(j);
+}
+
+Test(operation, out_of_range_numbers_are_clamped_not_undefined)
+{
+  /* found by fuzz_operation: a real too large for a long */
+  json_t *j = json_loads("{\"operation_id\":\"op\",\"status\":\"running\",\"progress\":"
+                         "{\"steps_total\":16666666666666666666666666666.2,"
+                         "\"steps_completed\":-1e300,\"items_processed\":12.9}}", 0, NULL);
+  struct operation op = OPERATION_INIT;
+
+  cr_assert_not_null(j);
+  cr_assert_eq(operation_from_json(&op, j, NULL), 0);
+  cr_expect_eq(op.progress.steps_total, LONG_MAX);
+  cr_expect_eq(op.progress.steps_completed, LONG_MIN);
+  cr_expect_eq(op.progress.items_processed, 12);
+  operation_release(&op);
   json_decref(j);
 }
