@@ -80,9 +80,16 @@ static void fixed(char *cell, const json_t *obj, const char *key, int decimals, 
 /* Python's `{:,}` for a whole number: 1379 → "1,379". */
 static void commas(char *cell, double v)
 {
-  unsigned long long mag = (unsigned long long)fabs(v);
+  unsigned long long mag;
   char digits[32];
-  size_t n = (size_t)snprintf(digits, sizeof(digits), "%llu", mag), i, at = 0;
+  size_t n, i, at = 0;
+
+  if (!(fabs(v) < 1e18)) { /* beyond an integer type (or not finite): as is */
+    snprintf(cell, CELL, "%.0f", v);
+    return;
+  }
+  mag = (unsigned long long)fabs(v);
+  n = (size_t)snprintf(digits, sizeof(digits), "%llu", mag);
 
   if (v < 0)
     cell[at++] = '-';

@@ -445,3 +445,19 @@ Test(results_table, long_text_is_cut)
   tl_capture_close(&out);
   json_decref(j);
 }
+
+Test(results_table, absurd_counts_are_printed_not_undefined)
+{
+  struct tl_capture out;
+  struct out o = { .utf8 = true };
+  json_t *m = json_loads("{\"model_info\":{\"parameters_count\":1e30,\"model_size_bytes\":-1e25}}",
+                         0, NULL);
+
+  o.out = tl_capture_open(&out);
+  o.err = o.out;
+  results_table_training(m, &o);
+  cr_expect(strstr(tl_capture_text(&out), "1e+30"), "%s",
+            tl_capture_text(&out));
+  json_decref(m);
+  tl_capture_close(&out);
+}
