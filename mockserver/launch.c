@@ -117,6 +117,7 @@ static int store_it(const struct routes_ctx *ctx, struct request *req, struct la
 {
   struct store_start start = { l->type, json_incref(l->metadata), { NULL, NULL } };
 
+  l->vars = store_share(ctx->store, l->vars);  /* read-only from here on */
   if (scenario_timeline_new(l->scenario, json_incref(l->vars), &start.timeline, err) < 0) {
     json_decref(start.metadata);
     return -1;

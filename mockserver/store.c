@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "intern.h"
 #include "pyjson.h"
 #include "timeutil.h"
 
@@ -43,6 +44,7 @@ struct store {
   struct record **all;       /* creation order, for the list */
   size_t count, cap;
   uint64_t rng;
+  struct intern *shared;     /* metadata and variables shared between operations */
 };
 
 static uint64_t hash_id(const char *s)
@@ -82,7 +84,9 @@ struct store *store_new(struct clock *clock)
   s->nbuckets = 256;
   s->buckets = calloc(s->nbuckets, sizeof(*s->buckets));
   s->rng = rng_seed();
-  if (!s->buckets || pthread_rwlock_init(&s->lock, NULL) != 0) {
+  s->shared = intern_new();
+  if (!s->buckets || !s->shared || pthread_rwlock_init(&s->lock, NULL) != 0) {
+    intern_free(&s->shared);
     free(s->buckets);
     free(s);
     return NULL;
@@ -127,6 +131,7 @@ void store_free(struct store **sp)
   clear_locked(s);
   free(s->all);
   free(s->buckets);
+  intern_free(&s->shared);
   pthread_rwlock_destroy(&s->lock);
   free(s);
   *sp = NULL;
@@ -201,7 +206,7 @@ static struct record *record_new(struct store *s, struct store_start *start)
 
   if (r) {
     r->type = strdup(start->type);
-    r->metadata = start->metadata;
+    r->metadata = intern_json(s->shared, start->metadata);
     r->tl = start->timeline;
     r->ended = OP_STATUS_RUNNING;
     r->flip_at_s = -1;
@@ -242,6 +247,11 @@ int store_add(struct store *s, struct store_start *start, char id[STORE_ID_MAX],
     return err_set(err, ERR_NOMEM, "cannot store the operation");
   }
   return 0;
+}
+
+json_t *store_share(struct store *s, json_t *v)
+{
+  return intern_json(s->shared, v);
 }
 
 static double elapsed_s(const struct record *r, double now_s)

@@ -58,9 +58,16 @@ struct store_start {
 
 /* Creates a running operation (created_at = started_at = now) and writes its
  * id, "op_<type>_<YYYYMMDD>_<HHMMSS>_<8 hex>" (UTC, random hex), into `id`.
- * The metadata and timeline are taken over even on failure. */
+ * The metadata and timeline are taken over even on failure. Metadata equal
+ * to a recent operation's is shared with it (store_share), so it must not be
+ * modified once handed over. */
 int store_add(struct store *s, struct store_start *start, char id[STORE_ID_MAX],
               struct err *err);
+
+/* Takes `v` over and returns a reference to an equal value that recent
+ * operations may share (mockserver/intern.h): for values stored read-only,
+ * such as an operation's request variables. */
+json_t *store_share(struct store *s, json_t *v);
 
 /* The OperationInfo JSON (§3.4) of `id` now, a new reference in *info.
  * ERR_NOTFOUND for an unknown (or vanished) id. */

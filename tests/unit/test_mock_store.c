@@ -38,9 +38,10 @@ static void teardown(void)
   clock_free(&clk);
 }
 
-static void add(const char *scenario, json_t *vars, char id[STORE_ID_MAX])
+static void add_with(const char *scenario, json_t *vars, json_t *metadata,
+                     char id[STORE_ID_MAX])
 {
-  struct store_start start = { "dummy", json_object(), { NULL, NULL } };
+  struct store_start start = { "dummy", metadata, { NULL, NULL } };
   struct err err = ERR_INIT;
   const struct scenario *sc = catalog_find(cat, scenario);
 
@@ -48,6 +49,22 @@ static void add(const char *scenario, json_t *vars, char id[STORE_ID_MAX])
   start.type = sc->operation_type;
   cr_assert_eq(scenario_timeline_new(sc, vars, &start.timeline, &err), 0, "%s", err.msg);
   cr_assert_eq(store_add(st, &start, id, &err), 0, "%s", err.msg);
+}
+
+static void add(const char *scenario, json_t *vars, char id[STORE_ID_MAX])
+{
+  add_with(scenario, vars, json_object(), id);
+}
+
+/* The operation's metadata as the store answers it (a new reference). */
+static json_t *metadata_of(const char *id)
+{
+  json_t *info = NULL, *md;
+
+  cr_assert_eq(store_get(st, id, &info, NULL), 0, "%s", id);
+  md = json_incref(json_object_get(info, "metadata"));
+  json_decref(info);
+  return md;
 }
 
 /* The cached text (asked twice: the second is a cache hit) equals a fresh
@@ -121,4 +138,54 @@ Test(store, outside_ends_invalidate_the_cache, .init = setup, .fini = teardown)
   cr_expect_eq(err.code, ERR_NOTFOUND);
   store_clear(st);
   cr_expect_eq(store_get_text(st, slow, &text, &len, NULL), -1);
+}
+
+/* Equal metadata is kept once (mockserver/intern.h; test_mock_intern.c);
+ * every operation still answers its own. */
+Test(store, shared_metadata_answers_each_its_own, .init = setup, .fini = teardown)
+{
+  char a[STORE_ID_MAX], b[STORE_ID_MAX], c[STORE_ID_MAX];
+  json_t *ma, *mb, *mc;
+
+  add_with("dummy_default", NULL, json_pack("{s:s, s:{s:s}}", "symbol", "N/A", "parameters",
+                                            "service_name", "DummyService"), a);
+  add_with("dummy_default", NULL, json_pack("{s:s, s:{s:s}}", "symbol", "N/A", "parameters",
+                                            "service_name", "DummyService"), b);
+  add_with("dummy_default", NULL, json_pack("{s:s, s:{s:s}}", "symbol", "AAPL", "parameters",
+                                            "service_name", "DummyService"), c);
+  ma = metadata_of(a);
+  mb = metadata_of(b);
+  mc = metadata_of(c);
+  cr_expect(json_equal(ma, mb));
+  cr_expect_str_eq(json_string_value(json_object_get(ma, "symbol")), "N/A");
+  cr_expect_str_eq(json_string_value(json_object_get(mc, "symbol")), "AAPL");
+  json_decref(ma);
+  json_decref(mb);
+  json_decref(mc);
+  same_as_fresh(a, "shared metadata");
+  same_as_fresh(c, "own metadata");
+}
+
+/* Shared request variables: two operations started alike, then one
+ * cancelled, keep separate states. */
+Test(store, shared_variables_keep_operations_apart, .init = setup, .fini = teardown)
+{
+  char a[STORE_ID_MAX], b[STORE_ID_MAX];
+  json_t *vars = json_pack("{s:f, s:i}", "duration", 10.0, "iterations", 10);
+  struct store_end end;
+  char *text;
+  size_t len;
+
+  add("dummy_default", store_share(st, json_deep_copy(vars)), a);
+  add("dummy_default", store_share(st, json_deep_copy(vars)), b);
+  json_decref(vars);
+  clock_advance(clk, 3.5, NULL);
+  cr_assert_eq(store_cancel(st, a, "stop", &end, NULL), 0);
+  clock_advance(clk, 1.0, NULL);
+  cr_assert_eq(store_get_text(st, a, &text, &len, NULL), 0);
+  cr_expect(strstr(text, "\"status\":\"cancelled\"") && strstr(text, "[3/10]"), "%s", text);
+  free(text);
+  cr_assert_eq(store_get_text(st, b, &text, &len, NULL), 0);
+  cr_expect(strstr(text, "\"status\":\"running\"") && strstr(text, "[4/10]"), "%s", text);
+  free(text);
 }
