@@ -205,8 +205,9 @@ static void rows_scale(struct report *r)
   row(r, "10,000 live operations", "all live; memory, not CPU",
       judge(num(s, "idle_cpu_ms_per_s"),
             num(s, "many.active") >= 10000 && num(s, "idle_cpu_ms_per_s") < 10),
-      "%.0f active; %.0f B/operation; idle CPU %.3f ms/s", num(s, "many.active"),
-      num(s, "bytes_per_operation"), num(s, "idle_cpu_ms_per_s"));
+      "%.0f active; %.0f B/operation (%.0f once read); idle CPU %.3f ms/s",
+      num(s, "many.active"), num(s, "bytes_per_operation"), num(s, "bytes_per_operation_read"),
+      num(s, "idle_cpu_ms_per_s"));
   row(r, "Status latency, 10,000 vs 10 ops", "independent: p50 ratio <= 1.25",
       at_most_of(s, "p50_ratio", 1.25),
       "p50 %.0f vs %.0f us (x%.2f); p99 %.0f vs %.0f us (x%.2f)",

@@ -8,10 +8,16 @@
  * 1 h long, so all stay running). Both journals are filled to their bound
  * (10,000 entries: the first server gets GET /health requests), so the
  * memory difference is the operations': memory per operation =
- * (VmRSS(10,000) - VmRSS(10)) / 9,990. Status latency: GET
+ * (VmRSS(10,000) - VmRSS(10)) / 9,990, read once the operations are
+ * created and again once each has been read (the mock keeps an operation's
+ * JSON text until its state changes). Status latency: GET
  * /operations/{random live id} over a keep-alive connection, timed here,
  * in alternating batches (10 ops, 10,000 ops, ...) so that load changes on
- * the machine hit both alike. Also: the idle CPU of the 10,000-operation
+ * the machine hit both alike. Every operation is read once before the timed
+ * requests, on both servers: otherwise nearly every timed request on the
+ * 10,000 side would be an operation's first read (its text rendered) and
+ * nearly none on the 10 side, a difference of cache state, not of the
+ * number of operations. Also: the idle CPU of the 10,000-operation
  * server over 2 s, and that all 10,000 are active (GET /operations).
  */
 #include <sched.h>
@@ -49,7 +55,8 @@ struct side {
   size_t nids;
   double *lat_us;
   size_t nlat;
-  long rss_kib;
+  long rss_kib, rss_created_kib;
+  double create_s;             /* time taken to create the operations */
 };
 
 static int pick_cpus(int *server, int *self)
@@ -140,19 +147,42 @@ static int status_batch(struct side *s, uint64_t *rng, size_t n, struct err *err
   return rc;
 }
 
+/* Reads each operation once (untimed). */
+static int read_all(struct side *s, struct err *err)
+{
+  struct hreq_resp r = HREQ_RESP_INIT;
+  char url[SRVPROC_URL_MAX + 160];
+  int rc = 0;
+
+  for (size_t i = 0; i < s->nids && rc == 0; i++) {
+    snprintf(url, sizeof(url), "%s/operations/%s", s->srv.url, s->ids[i]);
+    rc = hreq_do(s->h, "GET", url, NULL, &r, err);
+  }
+  hreq_resp_release(&r);
+  return rc;
+}
+
 static int setup(struct side *s, const char *mock, int cpu, size_t ops, size_t cap,
                  size_t requests, struct err *err)
 {
   static const char *const args[] = { "--time-scale", "1", NULL };
+  int64_t t0;
 
   s->h = hreq_new();
   s->ids = calloc(cap, sizeof(*s->ids));
   s->lat_us = calloc(requests, sizeof(*s->lat_us));
   if (!s->h || !s->ids || !s->lat_us)
     return err_set(err, ERR_NOMEM, "out of memory");
-  if (srvproc_start(&s->srv, mock, args, cpu, 0, err) < 0 || create_ops(s, ops, err) < 0)
+  if (srvproc_start(&s->srv, mock, args, cpu, 0, err) < 0)
     return -1;
-  return ops < JOURNAL_FILL ? fill_journal(s, JOURNAL_FILL - ops, err) : 0;
+  t0 = timeutil_mono_us();
+  if (create_ops(s, ops, err) < 0)
+    return -1;
+  s->create_s = (double)(timeutil_mono_us() - t0) / 1e6;
+  if (ops < JOURNAL_FILL && fill_journal(s, JOURNAL_FILL - ops, err) < 0)
+    return -1;
+  s->rss_created_kib = child_status_kib(s->srv.proc.pid, "VmRSS");
+  return read_all(s, err);
 }
 
 static void release(struct side *s)
@@ -184,9 +214,10 @@ static void print(const json_t *f)
 
   printf("scale: 10 vs 10,000 live operations (mock on CPU %lld):\n",
          json_integer_value(json_object_get(f, "server_cpu")));
-  printf("  memory per operation %.0f B (VmRSS %lld KiB vs %lld KiB); %lld of 10,000 active;"
-         " idle CPU %.3f ms/s; created at %.0f ops/s\n",
+  printf("  memory per operation %.0f B created, %.0f B once read (VmRSS %lld KiB vs %lld KiB);"
+         " %lld of 10,000 active; idle CPU %.3f ms/s; created at %.0f ops/s\n",
          json_number_value(json_object_get(f, "bytes_per_operation")),
+         json_number_value(json_object_get(f, "bytes_per_operation_read")),
          json_integer_value(json_object_get(many, "rss_kib")),
          json_integer_value(json_object_get(few, "rss_kib")),
          json_integer_value(json_object_get(many, "active")),
@@ -213,16 +244,13 @@ static int run(const struct bench_opts *o, struct side *few, struct side *many,
   size_t requests = o->runs > 0 ? (size_t)o->runs : DEFAULT_REQUESTS;
   int server_cpu, self_cpu;
   uint64_t rng = o->rng;
-  int64_t t0, t1;
   json_t *frag;
 
   pick_cpus(&server_cpu, &self_cpu);
   if (setup(few, o->mock, server_cpu, FEW, FEW, requests, err) < 0)
     return -1;
-  t0 = timeutil_mono_us();
   if (setup(many, o->mock, server_cpu, MANY, MANY, requests, err) < 0)
     return -1;
-  t1 = timeutil_mono_us();
   for (size_t done = 0; done < requests; done += BATCH) {
     size_t n = requests - done < BATCH ? requests - done : BATCH;
 
@@ -231,11 +259,13 @@ static int run(const struct bench_opts *o, struct side *few, struct side *many,
   }
   few->rss_kib = child_status_kib(few->srv.proc.pid, "VmRSS");
   many->rss_kib = child_status_kib(many->srv.proc.pid, "VmRSS");
-  frag = json_pack("{s:s, s:i, s:f, s:f, s:f, s:o, s:o}", "bench", "scale", "server_cpu",
+  frag = json_pack("{s:s, s:i, s:f, s:f, s:f, s:f, s:o, s:o}", "bench", "scale", "server_cpu",
                    server_cpu, "bytes_per_operation",
+                   (double)(many->rss_created_kib - few->rss_created_kib) * 1024.0 / (MANY - FEW),
+                   "bytes_per_operation_read",
                    (double)(many->rss_kib - few->rss_kib) * 1024.0 / (MANY - FEW),
                    "idle_cpu_ms_per_s", idle_cpu(many), "create_ops_per_s",
-                   MANY / ((double)(t1 - t0) / 1e6), "few", side_json(few, active_count(few)),
+                   MANY / many->create_s, "few", side_json(few, active_count(few)),
                    "many", side_json(many, active_count(many)));
   if (frag) {
     json_object_set_new(frag, "p50_ratio", json_real(p(json_object_get(frag, "many"), "p50") /
