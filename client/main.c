@@ -11,7 +11,10 @@ int main(int argc, char **argv)
 {
   int code;
 
-  setlocale(LC_ALL, "");
+  /* The character set only (UTF-8 or not: bars, emoji, widths). Numbers stay
+   * in the C locale, so a decimal comma never reaches --json output, and the
+   * other categories are not loaded at all (a dozen files fewer at start-up). */
+  setlocale(LC_CTYPE, "");
   signal(SIGPIPE, SIG_IGN);
   if (http_global_init() < 0) {
     fprintf(stderr, "ktrdr: cannot initialise libcurl\n");

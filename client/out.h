@@ -25,7 +25,7 @@ struct out {
 
 /* Fills `o` for the two streams: colours only on terminals, never with
  * NO_COLOR set or TERM=dumb; `err_tty` false with TERM=dumb; `utf8` from
- * nl_langinfo(CODESET) (call setlocale(LC_ALL, "") first). */
+ * nl_langinfo(CODESET) (call setlocale(LC_CTYPE, "") first). */
 void out_detect(struct out *o, FILE *out, FILE *err);
 
 /* SGR sequences, or "" when colour is off. */
