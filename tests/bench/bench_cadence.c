@@ -13,6 +13,9 @@
  * 100 ms, with the largest RssAnon (private memory) and RssFile (mapped
  * libraries) seen (wait4's ru_maxrss is reported too, but on Linux it also
  * counts the pages of the forked benchmark before exec: an upper bound).
+ * Then the same operation with bare_client (the least a libcurl program does
+ * for it, see bare_client.c) on a pty, measured alike: the floor under the
+ * client's RSS and CPU.
  */
 #include <math.h>
 #include <stdio.h>
@@ -152,6 +155,8 @@ static json_t *cost_json(const struct drive *d, const struct cost *c)
                    "pty_bytes", (json_int_t)d->term.text.len);
 }
 
+static void print_cost(const char *what, const json_t *cost, long long exit_code);
+
 static void print(const json_t *frag)
 {
   const json_t *cad = json_object_get(frag, "cadence"), *cost = json_object_get(frag, "client");
@@ -167,8 +172,15 @@ static void print(const json_t *frag)
          json_integer_value(json_object_get(cad, "expected_polls")),
          json_number_value(json_object_get(cad, "drift_ms")),
          json_number_value(json_object_get(cad, "fitted_period_ms")));
-  printf("client cost: peak RSS %lld KiB (anon %lld + files %lld; ru_maxrss %lld KiB),"
-         " CPU %.1f ms (user %.1f + sys %.1f) over %.1f s, exit %lld\n",
+  print_cost("client cost", cost, json_integer_value(json_object_get(frag, "exit_code")));
+  print_cost("the floor, bare_client", json_object_get(frag, "bare"),
+             json_integer_value(json_object_get(frag, "bare_exit_code")));
+}
+
+static void print_cost(const char *what, const json_t *cost, long long exit_code)
+{
+  printf("%s: peak RSS %lld KiB (anon %lld + files %lld; ru_maxrss %lld KiB),"
+         " CPU %.1f ms (user %.1f + sys %.1f) over %.1f s, exit %lld\n", what,
          json_integer_value(json_object_get(cost, "peak_rss_kib")),
          json_integer_value(json_object_get(cost, "peak_rss_anon_kib")),
          json_integer_value(json_object_get(cost, "peak_rss_file_kib")),
@@ -176,8 +188,21 @@ static void print(const json_t *frag)
          json_number_value(json_object_get(cost, "cpu_ms")),
          json_number_value(json_object_get(cost, "cpu_user_ms")),
          json_number_value(json_object_get(cost, "cpu_sys_ms")),
-         json_number_value(json_object_get(cost, "wall_s")),
-         json_integer_value(json_object_get(frag, "exit_code")));
+         json_number_value(json_object_get(cost, "wall_s")), exit_code);
+}
+
+/* One run of `prog` (ktrdr or bare_client) on a pty, followed to its end. */
+static int one_run(const char *prog, const struct srvproc *srv, struct hreq *h,
+                   const char *const *args, struct drive *d, struct cost *cost,
+                   double seconds, struct err *err)
+{
+  uint64_t since;
+
+  /* The run's start request is the first POST after the journal's end. */
+  return admin_last_seq(h, srv->root, &since, err) < 0 ||
+         drive_start(d, prog, srv->url, args, err) < 0 ||
+         drive_wait_started(d, h, srv->root, since, 5000, err) < 0 ||
+         follow(d, seconds, cost, err) < 0 ? -1 : 0;
 }
 
 static int run(const struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
@@ -186,26 +211,29 @@ static int run(const struct bench_opts *o, const struct srvproc *srv, struct hre
   double seconds = o->seconds > 0 ? o->seconds : DEFAULT_SECONDS, *t = NULL;
   char dur[32];
   const char *args[] = { "dummy", "start", "--duration", dur, "--iterations", "100", NULL };
-  struct drive d = DRIVE_INIT;
-  struct cost cost = { 0, 0, 0, 0 };
+  struct drive d = DRIVE_INIT, bare = DRIVE_INIT;
+  struct cost cost = { 0, 0, 0, 0 }, bare_cost = { 0, 0, 0, 0 };
   size_t n = 0;
   json_t *frag;
   int rc = -1;
 
   snprintf(dur, sizeof(dur), "%g", seconds);
-  if (drive_start(&d, o->ktrdr, srv->url, args, err) < 0 ||
-      drive_wait_started(&d, h, srv->root, 0, 5000, err) < 0 ||
-      follow(&d, seconds, &cost, err) < 0 || poll_times(&d, h, srv->root, &t, &n, err) < 0)
+  if (one_run(o->ktrdr, srv, h, args, &d, &cost, seconds, err) < 0 ||
+      poll_times(&d, h, srv->root, &t, &n, err) < 0 ||
+      one_run(o->bare_client, srv, h, args, &bare, &bare_cost, seconds, err) < 0)
     goto out;
-  frag = json_pack("{s:s, s:f, s:f, s:o, s:o, s:i}", "bench", "cadence", "duration_s", seconds,
-                   "poll_interval_ms", POLL_MS, "cadence", cadence_json(t, n),
-                   "client", cost_json(&d, &cost), "exit_code", child_exit_code(&d.proc));
+  frag = json_pack("{s:s, s:f, s:f, s:o, s:o, s:i, s:o, s:i}", "bench", "cadence",
+                   "duration_s", seconds, "poll_interval_ms", POLL_MS,
+                   "cadence", cadence_json(t, n), "client", cost_json(&d, &cost),
+                   "exit_code", child_exit_code(&d.proc), "bare", cost_json(&bare, &bare_cost),
+                   "bare_exit_code", child_exit_code(&bare.proc));
   if (frag)
     print(frag);
   rc = bench_write(o->out, frag, err);
 out:
   free(t);
   drive_release(&d);
+  drive_release(&bare);
   return rc;
 }
 

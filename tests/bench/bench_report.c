@@ -27,13 +27,16 @@
 #define POLL_MS 300.0
 #define RSS_MAX_KIB 8192.0   /* "8 MB" read as 8 MiB */
 
-/* SHORT: measured over a shorter run than the target is about (ci/bench --quick). */
-enum verdict { NOT_MEASURED = -1, MISSED = 0, MET = 1, SHORT = 2 };
+/* SHORT: measured over a shorter run than the target is about (ci/bench --quick).
+ * FLOOR: missed, and so is it by bare_client, the least a libcurl program
+ * does for the same job on the same machine (tests/bench/bare_client.c):
+ * the target is below what the platform allows, whatever ktrdr's code does. */
+enum verdict { NOT_MEASURED = -1, MISSED = 0, MET = 1, SHORT = 2, FLOOR = 3 };
 
 struct report {
   json_t *results;   /* bench name -> fragment */
   json_t *targets;   /* [{figure, value, target, verdict}] */
-  int met, missed, unmeasured;
+  int met, missed, unmeasured, at_floor;
 };
 
 static const char usage[] =
@@ -74,7 +77,8 @@ static void row(struct report *r, const char *figure, const char *target, enum v
 static void row(struct report *r, const char *figure, const char *target, enum verdict v,
                 const char *fmt, ...)
 {
-  static const char *const names[] = { "not measured", "MISSED", "met", "short run" };
+  static const char *const names[] = { "not measured", "MISSED", "met", "short run",
+                                       "MISSED:floor" };
   char value[256] = "-";
   va_list ap;
 
@@ -84,7 +88,8 @@ static void row(struct report *r, const char *figure, const char *target, enum v
     va_end(ap);
   }
   r->met += v == MET;
-  r->missed += v == MISSED;
+  r->missed += v == MISSED || v == FLOOR;
+  r->at_floor += v == FLOOR;
   r->unmeasured += v == NOT_MEASURED || v == SHORT;
   printf("%-13s %-36s %-64s %s\n", names[v + 1], figure, value, target);
   json_array_append_new(r->targets, json_pack("{s:s, s:s, s:s, s:s}", "figure", figure,
@@ -110,6 +115,12 @@ static enum verdict at_most_of(const json_t *o, const char *path, double max)
   return judge(num(o, path), num(o, path) <= max);
 }
 
+/* A miss that bare_client (figure `floor`) misses as well. */
+static enum verdict below_floor(enum verdict v, double floor, double max)
+{
+  return v == MISSED && floor > max ? FLOOR : v;
+}
+
 static enum verdict both(enum verdict a, enum verdict b)
 {
   if (a == NOT_MEASURED || b == NOT_MEASURED)
@@ -128,9 +139,12 @@ static void rows_cancel(struct report *r)
       both(at_most_of(c, "latency_ms.p50", 2), at_most_of(c, "latency_ms.p99", 10)),
       DIST " (n=%.0f)", DIST_ARGS(c, "latency_ms"), num(c, "latency_ms.n"));
   row(r, "Start-up to first request, pty", "<= 10 ms (p50)",
-      at_most_of(c, "startup_ms.p50", 10), DIST, DIST_ARGS(c, "startup_ms"));
+      below_floor(at_most_of(c, "startup_ms.p50", 10), num(s, "bare.startup_ms.p50"), 10),
+      DIST, DIST_ARGS(c, "startup_ms"));
   row(r, "Start-up to first request, --detach", "<= 10 ms (p50)",
-      at_most_of(s, "startup_ms.p50", 10), DIST, DIST_ARGS(s, "startup_ms"));
+      below_floor(at_most_of(s, "startup_ms.p50", 10), num(s, "bare.startup_ms.p50"), 10),
+      "p50 %.2f ms; bare_client p50 %.2f ms (ktrdr's own +%.2f)", num(s, "startup_ms.p50"),
+      num(s, "bare.startup_ms.p50"), num(s, "startup_ms.p50") - num(s, "bare.startup_ms.p50"));
 }
 
 static void rows_cadence(struct report *r)
@@ -155,14 +169,18 @@ static void rows_cadence(struct report *r)
       "%.0f polls in %.0f grid slots; drift %.3f ms; period %.4f ms", polls, slots, drift,
       num(c, "cadence.fitted_period_ms"));
   row(r, f3, "<= 8 MB (8192 KiB)",
-      unless_short(full, at_most_of(c, "client.peak_rss_kib", RSS_MAX_KIB)),
-      "%.0f KiB VmHWM (anon %.0f + files %.0f)", num(c, "client.peak_rss_kib"),
-      num(c, "client.peak_rss_anon_kib"), num(c, "client.peak_rss_file_kib"));
+      unless_short(full, below_floor(at_most_of(c, "client.peak_rss_kib", RSS_MAX_KIB),
+                                     num(c, "bare.peak_rss_kib"), RSS_MAX_KIB)),
+      "%.0f KiB (anon %.0f + files %.0f); bare_client %.0f (anon %.0f + files %.0f)",
+      num(c, "client.peak_rss_kib"), num(c, "client.peak_rss_anon_kib"),
+      num(c, "client.peak_rss_file_kib"), num(c, "bare.peak_rss_kib"),
+      num(c, "bare.peak_rss_anon_kib"), num(c, "bare.peak_rss_file_kib"));
   row(r, f4, "<= 100 ms",
-      unless_short(full, at_most_of(c, "client.cpu_ms", 100)),
-      "%.1f ms (user %.1f + sys %.1f): %.2f ms/s, %.2f ms/poll", num(c, "client.cpu_ms"),
-      num(c, "client.cpu_user_ms"), num(c, "client.cpu_sys_ms"),
-      num(c, "client.cpu_ms") / num(c, "client.wall_s"), num(c, "client.cpu_ms") / polls);
+      unless_short(full, below_floor(at_most_of(c, "client.cpu_ms", 100),
+                                     num(c, "bare.cpu_ms"), 100)),
+      "%.1f ms (user %.1f + sys %.1f), %.2f ms/poll; bare_client %.1f ms",
+      num(c, "client.cpu_ms"), num(c, "client.cpu_user_ms"), num(c, "client.cpu_sys_ms"),
+      num(c, "client.cpu_ms") / polls, num(c, "bare.cpu_ms"));
 }
 
 static void rows_lag(struct report *r)
@@ -286,11 +304,11 @@ static void print_header(const json_t *m, const char *commit)
 static int write_results(struct report *r, json_t *m, const char *commit, const char *out)
 {
   char when[TIME_ISO_MAX];
-  json_t *doc = json_pack("{s:i, s:s, s:s, s:o, s:O, s:O, s:{s:i, s:i, s:i}}", "schema", 1,
+  json_t *doc = json_pack("{s:i, s:s, s:s, s:o, s:O, s:O, s:{s:i, s:i, s:i, s:i}}", "schema", 1,
                           "generated_at", timeutil_iso(timeutil_real_us(), when), "commit",
                           commit, "machine", m, "results", r->results, "targets", r->targets,
                           "summary", "met", r->met, "missed", r->missed, "not_measured",
-                          r->unmeasured);
+                          r->unmeasured, "missed_below_floor", r->at_floor);
   int rc = doc ? json_dump_file(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : -1;
 
   json_decref(doc);
@@ -334,7 +352,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 int main(int argc, char **argv)
 {
-  struct report r = { json_object(), json_array(), 0, 0, 0 };
+  struct report r = { json_object(), json_array(), 0, 0, 0, 0 };
   struct args a = { NULL, "unknown", false };
   json_t *m;
   int rc = parse_args(argc, argv, &a);
@@ -349,8 +367,8 @@ int main(int argc, char **argv)
   rows_lag(&r);
   rows_throughput(&r);
   rows_scale(&r);
-  printf("\n%d met, %d missed, %d not measured or short; details in %s\n", r.met, r.missed,
-         r.unmeasured, a.out);
+  printf("\n%d met, %d missed (%d of them missed by bare_client too: MISSED:floor), %d not"
+         " measured or short; details in %s\n", r.met, r.missed, r.at_floor, r.unmeasured, a.out);
   rc = write_results(&r, m, a.commit, a.out) < 0 ? 2
        : a.strict && (r.missed || r.unmeasured) ? 1 : 0;
   json_decref(r.results);

@@ -5,7 +5,9 @@
  * N runs (default 30) of `ktrdr --detach dummy start` (stdout and stderr on
  * /dev/null) against one ktrdr-mock: start-up is fork() to the start
  * request's arrival in the journal; the whole run, fork() to exit; plus
- * each run's CPU and ru_maxrss. Then, when hyperfine is installed, its
+ * each run's CPU and ru_maxrss. Alternating with them, N runs of
+ * bare_client --detach (the least a libcurl program does for the same
+ * request), measured alike: the floor under ktrdr's figures. Then, when hyperfine is installed, its
  * figures for the same command (no shell, 3 warm-up runs), as a check on
  * the whole-run time. bench_cancel measures the same start-up on a pty.
  */
@@ -40,10 +42,10 @@ static double tv_ms(struct timeval tv)
   return (double)tv.tv_sec * 1000.0 + (double)tv.tv_usec / 1000.0;
 }
 
-static int one_run(const struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
+static int one_run(const char *prog, const struct srvproc *srv, struct hreq *h,
                    uint64_t *since, struct sample *s, struct err *err)
 {
-  char *argv[] = { (char *)o->ktrdr, "--url", (char *)srv->url, "--detach", "dummy", "start",
+  char *argv[] = { (char *)prog, "--url", (char *)srv->url, "--detach", "dummy", "start",
                    NULL };
   struct child_opts co = CHILD_OPTS_INIT;
   struct admin_filter f = { .method = "POST", .since = *since };
@@ -54,7 +56,7 @@ static int one_run(const struct bench_opts *o, const struct srvproc *srv, struct
   if (child_spawn(&c, argv, &co, err) < 0)
     return -1;
   if (child_wait(&c, 10000) < 0 || child_exit_code(&c) != 0) {
-    err_set(err, ERR_STATE, "the client failed (exit %d)", child_exit_code(&c));
+    err_set(err, ERR_STATE, "%s failed (exit %d)", prog, child_exit_code(&c));
     goto out;
   }
   if (admin_wait(h, srv->root, &f, 1, 2000, &list, err) < 0)
@@ -116,9 +118,18 @@ static json_t *column_stats(const struct sample *s, size_t n, size_t offset)
   return stats_json(&st);
 }
 
+static json_t *samples_json(const struct sample *s, size_t n)
+{
+  return json_pack("{s:o, s:o, s:o, s:o}",
+                   "startup_ms", column_stats(s, n, offsetof(struct sample, startup_ms)),
+                   "wall_ms", column_stats(s, n, offsetof(struct sample, wall_ms)),
+                   "cpu_ms", column_stats(s, n, offsetof(struct sample, cpu_ms)),
+                   "maxrss_kib", column_stats(s, n, offsetof(struct sample, maxrss_kib)));
+}
+
 static void print(const json_t *frag)
 {
-  const json_t *hf = json_object_get(frag, "hyperfine");
+  const json_t *hf = json_object_get(frag, "hyperfine"), *bare = json_object_get(frag, "bare");
 
   printf("client start-up, `ktrdr --detach dummy start` (no terminal), %lld runs:\n",
          json_integer_value(json_object_get(frag, "ok")));
@@ -137,39 +148,53 @@ static void print(const json_t *frag)
            json_integer_value(json_object_get(hf, "runs")));
   else
     printf("  hyperfine: not installed or failed (ci/setup bench installs it)\n");
+  printf("the floor: bare_client --detach (libcurl + jansson, no project code), %lld runs:\n",
+         json_integer_value(json_object_get(bare, "ok")));
+  bench_print_dist("start-up to first request", json_object_get(bare, "startup_ms"), "ms");
+  bench_print_dist("CPU per run", json_object_get(bare, "cpu_ms"), "ms");
 }
 
 static int run(const struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
                struct err *err)
 {
-  long n = o->runs > 0 ? o->runs : DEFAULT_RUNS, ok = 0;
-  struct sample *s = calloc((size_t)n, sizeof(*s));
+  long n = o->runs > 0 ? o->runs : DEFAULT_RUNS, ok = 0, bare_ok = 0;
+  struct sample *s = calloc((size_t)n, sizeof(*s)), *b = calloc((size_t)n, sizeof(*b));
   uint64_t since = 0;
-  json_t *frag;
+  json_t *frag = NULL, *bare;
 
-  if (!s)
+  if (!s || !b) {
+    free(s);
+    free(b);
     return err_set(err, ERR_NOMEM, "out of memory");
+  }
   for (long i = 0; i < n; i++) {
     struct err e = ERR_INIT;
 
-    if (one_run(o, srv, h, &since, &s[ok], &e) == 0)
+    if (one_run(o->ktrdr, srv, h, &since, &s[ok], &e) == 0)
       ok++;
     else
       fprintf(stderr, "bench_startup: run %ld: %s\n", i + 1, e.msg);
+    if (one_run(o->bare_client, srv, h, &since, &b[bare_ok], &e) == 0)
+      bare_ok++;
+    else
+      fprintf(stderr, "bench_startup: bare run %ld: %s\n", i + 1, e.msg);
   }
-  frag = json_pack("{s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o}", "bench", "startup",
-                   "runs", (int)n, "ok", (int)ok,
-                   "startup_ms", column_stats(s, (size_t)ok, offsetof(struct sample, startup_ms)),
-                   "wall_ms", column_stats(s, (size_t)ok, offsetof(struct sample, wall_ms)),
-                   "cpu_ms", column_stats(s, (size_t)ok, offsetof(struct sample, cpu_ms)),
-                   "maxrss_kib", column_stats(s, (size_t)ok, offsetof(struct sample, maxrss_kib)),
-                   "hyperfine", hyperfine(o, srv));
+  bare = samples_json(b, (size_t)bare_ok);
+  if (bare && json_object_set_new(bare, "ok", json_integer(bare_ok)) == 0)
+    frag = samples_json(s, (size_t)ok);
+  if (frag)
+    json_object_update_new(frag, json_pack("{s:s, s:i, s:i, s:o, s:O}", "bench", "startup",
+                                           "runs", (int)n, "ok", (int)ok,
+                                           "hyperfine", hyperfine(o, srv), "bare", bare));
+  json_decref(bare);
   free(s);
+  free(b);
   if (frag)
     print(frag);
   if (bench_write(o->out, frag, err) < 0)
     return -1;
-  return ok == n ? 0 : err_set(err, ERR_STATE, "%ld of %ld runs failed", n - ok, n);
+  return ok == n && bare_ok == n ? 0 : err_set(err, ERR_STATE, "%ld of %ld runs failed",
+                                               2 * n - ok - bare_ok, 2 * n);
 }
 
 int main(int argc, char **argv)

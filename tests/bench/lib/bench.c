@@ -17,6 +17,9 @@
 #ifndef BENCH_BARE_BIN
 #define BENCH_BARE_BIN "bare_mhd"
 #endif
+#ifndef BENCH_BARE_CLIENT_BIN
+#define BENCH_BARE_CLIENT_BIN "bare_client"
+#endif
 #ifndef BENCH_LUA
 #define BENCH_LUA "wrk_bench.lua"
 #endif
@@ -26,7 +29,8 @@ static const struct option long_options[] = {
   { "bare", required_argument, NULL, 'b' },  { "lua", required_argument, NULL, 'l' },
   { "out", required_argument, NULL, 'o' },   { "runs", required_argument, NULL, 'n' },
   { "seconds", required_argument, NULL, 's' }, { "seed", required_argument, NULL, 'S' },
-  { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
+  { "bare-client", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
 };
 
 static int bad(const char *what, const char *val)
@@ -52,6 +56,7 @@ static int apply(int c, const char *arg, struct bench_opts *o)
   case 'k': o->ktrdr = arg; return 0;
   case 'm': o->mock = arg; return 0;
   case 'b': o->bare = arg; return 0;
+  case 'c': o->bare_client = arg; return 0;
   case 'l': o->lua = arg; return 0;
   case 'o': o->out = arg; return 0;
   case 'n': if (number("--runs", arg, 1, &v) < 0) return -1; o->runs = (long)v; return 0;
@@ -68,6 +73,7 @@ int bench_parse(int argc, char **argv, const char *usage, struct bench_opts *o)
   o->ktrdr = KTRDR_BIN;
   o->mock = KTRDR_MOCK_BIN;
   o->bare = BENCH_BARE_BIN;
+  o->bare_client = BENCH_BARE_CLIENT_BIN;
   o->lua = BENCH_LUA;
   while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
     if (c == 'h') {

@@ -8,7 +8,8 @@
  *   double u = bench_uniform(&o.rng);          // [0, 1)
  *   bench_write(o.out, fragment, &err);        // steals `fragment`; "-" = stdout
  *
- * Options: --ktrdr PATH, --mock PATH, --bare PATH, --lua PATH, --out FILE,
+ * Options: --ktrdr PATH, --mock PATH, --bare PATH (bare_mhd), --bare-client
+ * PATH (bare_client), --lua PATH, --out FILE,
  * --runs N, --seconds S, --seed N, --help. The defaults of the paths are
  * the build's own binaries (compile-time definitions, never the working
  * directory); runs and seconds default to -1, "the program's default".
@@ -22,14 +23,14 @@
 #include "err.h"
 
 struct bench_opts {
-  const char *ktrdr, *mock, *bare, *lua, *out;
+  const char *ktrdr, *mock, *bare, *bare_client, *lua, *out;
   long runs;          /* -1 = the program's default */
   double seconds;     /* -1 = the program's default */
   uint64_t seed;
   uint64_t rng;       /* state, seeded from `seed` */
 };
 
-#define BENCH_OPTS_INIT { NULL, NULL, NULL, NULL, "-", -1, -1, 0, 0 }
+#define BENCH_OPTS_INIT { NULL, NULL, NULL, NULL, NULL, "-", -1, -1, 0, 0 }
 
 int bench_parse(int argc, char **argv, const char *usage, struct bench_opts *o);
 
