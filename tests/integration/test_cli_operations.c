@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <locale.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,35 +266,19 @@ Test(cli_operations, detach_then_follow_shows_the_same_results)
   cr_expect(strstr(tl_capture_text(&err), "Status: "), "%s", tl_capture_text(&err));
 }
 
-struct sigint_after_polls {
-  pthread_t thread;
-  const char *id;
-  size_t polls;
-};
-
-static void *sigint_main(void *arg)
-{
-  struct sigint_after_polls *s = arg;
-  struct journal_filter f = { .method = "GET", .operation_id = s->id };
-
-  if (journal_wait(mock_server_journal(tl_mock), &f, s->polls, 10000) >= s->polls)
-    kill(getpid(), SIGINT);
-  return NULL;
-}
-
 Test(cli_operations, ctrl_c_while_following_detaches_without_cancelling)
 {
-  struct sigint_after_polls s = { .polls = 3 };
+  struct tl_sigint s = { .filter = { .method = "GET" }, .count = 3 };
   struct journal_filter f = { .method = "DELETE" };
   struct journal_entry *e;
   char saved[128];
   size_t n;
 
   snprintf(saved, sizeof(saved), "%s", detached("200", "100"));
-  s.id = saved;
-  pthread_create(&s.thread, NULL, sigint_main, &s);
+  s.filter.operation_id = saved;
+  tl_sigint_start(&s);
   cr_expect_eq(ktrdr("operations", "follow", saved, NULL), EXITCODE_INTERRUPTED);
-  pthread_join(s.thread, NULL);
+  tl_sigint_join(&s);
   cr_expect(strstr(tl_capture_text(&err), "stopped following operation"), "%s",
             tl_capture_text(&err));
   cr_expect(strstr(tl_capture_text(&err), "ktrdr operations follow "));

@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <locale.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,32 +175,18 @@ Test(train_data, dry_run_sends_nothing)
   journal_entries_free(e, n);
 }
 
-struct sigint_after {
-  pthread_t thread;
-  const char *prefix;
-  size_t polls;
-};
-
-static void *sigint_main(void *arg)
-{
-  struct sigint_after *s = arg;
-  struct journal_filter f = { .method = "GET", .path_prefix = s->prefix };
-
-  if (journal_wait(mock_server_journal(tl_mock), &f, s->polls, 10000) >= s->polls)
-    kill(getpid(), SIGINT);
-  return NULL;
-}
-
 Test(train_data, ctrl_c_cancels_a_training)
 {
-  struct sigint_after s = { .prefix = "/api/v1/operations/op_training_", .polls = 3 };
+  struct tl_sigint s = { .filter = { .method = "GET",
+                                      .path_prefix = "/api/v1/operations/op_training_" },
+                          .count = 3 };
   struct journal_entry *e;
   size_t n;
 
-  pthread_create(&s.thread, NULL, sigint_main, &s);
+  tl_sigint_start(&s);
   cr_expect_eq(ktrdr("models", "train", TRAIN_DIR "trend_momentum.yaml", "--start-date",
                      "2024-01-01", "--end-date", "2024-06-01", NULL), EXITCODE_INTERRUPTED);
-  pthread_join(s.thread, NULL);
+  tl_sigint_join(&s);
   cr_expect(strstr(tl_capture_text(&err), "cancelled"), "%s", tl_capture_text(&err));
   e = last_request("DELETE", "/api/v1/operations/op_training_", &n);
   cr_expect_eq(n, 1);
@@ -270,13 +255,15 @@ Test(train_data, ib_error_during_the_load_is_diagnosed)
 
 Test(train_data, ctrl_c_cancels_a_data_load)
 {
-  struct sigint_after s = { .prefix = "/api/v1/operations/op_data_load_", .polls = 2 };
+  struct tl_sigint s = { .filter = { .method = "GET",
+                                      .path_prefix = "/api/v1/operations/op_data_load_" },
+                          .count = 2 };
 
   tl_mock_stop();
   start_mock(1.0); /* slow enough to be interrupted */
-  pthread_create(&s.thread, NULL, sigint_main, &s);
+  tl_sigint_start(&s);
   cr_expect_eq(ktrdr("data", "load", "MSFT", "--timeframe", "1d", NULL), EXITCODE_INTERRUPTED);
-  pthread_join(s.thread, NULL);
+  tl_sigint_join(&s);
   cr_expect(strstr(tl_capture_text(&err), "Cancelling operation op_data_load_"), "%s",
             tl_capture_text(&err));
 }

@@ -47,17 +47,17 @@ static const char *err_text(struct tl_run *r)
   return tl_capture_text(&r->err);
 }
 
-static void fault(const char *method, const char *prefix, int status, int count, const char *body)
+static void fault_add(struct fault_spec f)
 {
-  struct fault_spec f = FAULT_SPEC_INIT;
   struct err err = ERR_INIT;
 
-  f.method = method;
-  f.path_prefix = prefix;
-  f.status = status;
-  f.count = count;
-  f.body = body;
   cr_assert_eq(mock_server_add_fault(tl_mock, &f, &err), 0, "%s", err.msg);
+}
+
+static void fault(const char *method, const char *prefix, int status, int count, const char *body)
+{
+  fault_add((struct fault_spec){ .method = method, .path_prefix = prefix, .status = status,
+                                 .count = count, .retry_after = -1, .body = body });
 }
 
 /* ---- outages through the relay ----------------------------------------- */
@@ -251,14 +251,9 @@ Test(client_faults, non_utf8_bytes_in_current_step_are_replaced)
 
 static void fault_action(const char *method, enum fault_action action, double delay_s, int count)
 {
-  struct fault_spec f = FAULT_SPEC_INIT;
-
-  f.method = method;
-  f.path_prefix = "/api/v1/operations/";
-  f.action = action;
-  f.delay_s = delay_s;
-  f.count = count;
-  cr_assert_eq(mock_server_add_fault(tl_mock, &f, NULL), 0);
+  fault_add((struct fault_spec){ .method = method, .path_prefix = "/api/v1/operations/",
+                                 .status = 503, .count = count, .retry_after = -1,
+                                 .action = action, .delay_s = delay_s });
 }
 
 Test(client_faults, a_response_slower_than_the_request_timeout_is_retried)
@@ -289,37 +284,21 @@ Test(client_faults, truncated_and_dropped_answers_are_retried)
 
 /* ---- cancellation ------------------------------------------------------ */
 
-struct interrupter {
-  pthread_t thread;
-  int after_polls;
-  void (*before)(void);  /* runs just before the SIGINT, may be NULL */
-};
-
-static void *interrupt_main(void *arg)
-{
-  struct interrupter *it = arg;
-  struct journal_filter f = { .method = "GET", .path_prefix = "/api/v1/operations/" };
-
-  if (journal_wait(mock_server_journal(tl_mock), &f, (size_t)it->after_polls, 10000) <
-      (size_t)it->after_polls)
-    return NULL;
-  if (it->before)
-    it->before();
-  kill(getpid(), SIGINT);
-  return NULL;
-}
+/* Ctrl+C after that many polls (through the relay, as the mock saw them). */
+#define CTRL_C_AFTER(n) { .filter = { .method = "GET", .path_prefix = "/api/v1/operations/" }, \
+                          .count = (n) }
 
 Test(client_faults, cancel_refused_while_running_says_so)
 {
-  struct interrupter it = { .after_polls = 2 };
+  struct tl_sigint it = CTRL_C_AFTER(2);
   struct tl_run r;
 
   fault("DELETE", "/api/v1/operations/", 400, 1,
         "{\"detail\":\"Operation is in a critical section and cannot be cancelled\"}");
   tl_run_init(&r, proxy_url);
-  pthread_create(&it.thread, NULL, interrupt_main, &it);
+  tl_sigint_start(&it);
   tl_run_dummy(&r, 200, 100);
-  pthread_join(it.thread, NULL);
+  tl_sigint_join(&it);
   cr_assert_eq(r.res.outcome, EXEC_API_ERROR, "%s", err_text(&r));
   cr_expect_eq(r.code, EXITCODE_API);
   cr_expect(strstr(err_text(&r), "the server refused to cancel operation op_dummy_"), "%s",
@@ -342,16 +321,17 @@ static void finish_now(void)
 
 Test(client_faults, cancel_after_completion_reports_the_completion)
 {
-  struct interrupter it = { .after_polls = 1, .before = finish_now };
+  struct tl_sigint it = CTRL_C_AFTER(1);
   struct tl_run r;
 
   /* the DELETE gets the 400 of a finished operation and the next poll shows
    * it completed: the results are shown, exit 0 */
   tl_run_init(&r, proxy_url);
   r.cfg.poll_interval_ms = 5000; /* the SIGINT lands between two polls */
-  pthread_create(&it.thread, NULL, interrupt_main, &it);
+  it.before = finish_now;
+  tl_sigint_start(&it);
   tl_run_dummy(&r, 200, 100);
-  pthread_join(it.thread, NULL);
+  tl_sigint_join(&it);
   cr_expect(r.res.outcome == EXEC_COMPLETED, "%s: %s", exec_outcome_name(r.res.outcome),
             err_text(&r));
   cr_expect(strstr(tl_capture_text(&r.out), "Iterations: 2/2"), "%s", tl_capture_text(&r.out));

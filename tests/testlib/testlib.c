@@ -102,6 +102,28 @@ void tl_capture_close(struct tl_capture *c)
   memset(c, 0, sizeof(*c));
 }
 
+static void *sigint_main(void *arg)
+{
+  struct tl_sigint *s = arg;
+
+  if (journal_wait(mock_server_journal(tl_mock), &s->filter, s->count, 10000) < s->count)
+    return NULL;
+  if (s->before)
+    s->before();
+  kill(getpid(), SIGINT);
+  return NULL;
+}
+
+void tl_sigint_start(struct tl_sigint *s)
+{
+  cr_assert_eq(pthread_create(&s->thread, NULL, sigint_main, s), 0);
+}
+
+void tl_sigint_join(struct tl_sigint *s)
+{
+  pthread_join(s->thread, NULL);
+}
+
 bool tl_wait_until(bool (*cond)(void *arg), void *arg, int timeout_ms)
 {
   int64_t deadline = timeutil_mono_us() + (int64_t)timeout_ms * 1000;

@@ -11,10 +11,12 @@
 #define KTRDR_TESTLIB_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "journal.h"
 #include "server.h"
 
 struct tl_response {
@@ -56,6 +58,24 @@ extern struct mock_server *tl_mock;
 void tl_mock_start(double time_scale);
 void tl_mock_stop(void);
 const char *tl_mock_url(void);
+
+/* Ctrl+C for the in-process client: a thread that sends SIGINT to this
+ * process once tl_mock's journal holds `count` requests matching `filter`
+ * (its strings must outlive the thread), right after calling `before` (may
+ * be NULL). It gives up silently after 10 s; the test's own assertions then
+ * fail.
+ *
+ *   struct tl_sigint s = { .filter = { .method = "GET" }, .count = 3 };
+ *   tl_sigint_start(&s);  ... run the client ...  tl_sigint_join(&s);
+ */
+struct tl_sigint {
+  pthread_t thread;
+  struct journal_filter filter;
+  size_t count;
+  void (*before)(void);
+};
+void tl_sigint_start(struct tl_sigint *s);
+void tl_sigint_join(struct tl_sigint *s);
 
 /* ---- child processes (end-to-end tests) ------------------------------- */
 
