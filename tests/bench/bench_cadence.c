@@ -23,10 +23,9 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include <curl/curl.h>
-
 #include "admin.h"
 #include "bench.h"
+#include "main.h"
 #include "child.h"
 #include "drive.h"
 #include "srvproc.h"
@@ -205,7 +204,7 @@ static int one_run(const char *prog, const struct srvproc *srv, struct hreq *h,
          follow(d, seconds, cost, err) < 0 ? -1 : 0;
 }
 
-static int run(const struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
+static int run(struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
                struct err *err)
 {
   double seconds = o->seconds > 0 ? o->seconds : DEFAULT_SECONDS, *t = NULL;
@@ -239,22 +238,5 @@ out:
 
 int main(int argc, char **argv)
 {
-  struct bench_opts o = BENCH_OPTS_INIT;
-  struct srvproc srv = SRVPROC_INIT;
-  struct err err = ERR_INIT;
-  struct hreq *h;
-  int rc = bench_parse(argc, argv, usage, &o);
-
-  if (rc != 0)
-    return rc > 0 ? 0 : 2;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  child_guard();
-  h = hreq_new();
-  rc = h && srvproc_start(&srv, o.mock, NULL, -1, 0, &err) == 0 && run(&o, &srv, h, &err) == 0;
-  if (!rc)
-    fprintf(stderr, "bench_cadence: %s\n", err.msg[0] ? err.msg : "cannot start");
-  srvproc_stop(&srv);
-  hreq_free(&h);
-  curl_global_cleanup();
-  return rc ? 0 : 1;
+  return bench_main_with_mock(argc, argv, "bench_cadence", usage, run);
 }

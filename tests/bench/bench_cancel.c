@@ -16,10 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "admin.h"
 #include "bench.h"
+#include "main.h"
 #include "child.h"
 #include "drive.h"
 #include "srvproc.h"
@@ -42,7 +41,7 @@ struct run {
 
 struct ctx {
   struct bench_opts *o;
-  struct srvproc srv;
+  const struct srvproc *srv;
   struct hreq *h;
   uint64_t since;       /* journal seq before the current run */
 };
@@ -53,7 +52,7 @@ static int delete_time(struct ctx *c, const char *id, int64_t *t_us, uint64_t *s
   struct admin_filter f = { .method = "DELETE", .operation_id = id };
   json_t *list;
 
-  if (admin_requests(c->h, c->srv.root, &f, &list, err) < 0)
+  if (admin_requests(c->h, c->srv->root, &f, &list, err) < 0)
     return -1;
   if (json_array_size(list) == 0) {
     json_decref(list);
@@ -84,9 +83,9 @@ static int one_run(struct ctx *c, struct run *r, struct err *err)
   int64_t t_sig, t_del = 0;
   int rc = -1;
 
-  if (drive_start(&d, c->o->ktrdr, c->srv.url, args, err) < 0 ||
-      drive_wait_started(&d, c->h, c->srv.root, c->since, 5000, err) < 0 ||
-      drive_wait_polled(&d, c->h, c->srv.root, 5000, err) < 0)
+  if (drive_start(&d, c->o->ktrdr, c->srv->url, args, err) < 0 ||
+      drive_wait_started(&d, c->h, c->srv->root, c->since, 5000, err) < 0 ||
+      drive_wait_polled(&d, c->h, c->srv->root, 5000, err) < 0)
     goto out;
   t_sig = interrupt_client(c, &d);
   if (drive_finish(&d, 10000, err) < 0 || delete_time(c, d.op_id, &t_del, &c->since, err) < 0)
@@ -162,24 +161,15 @@ static int run_all(struct ctx *c, long n, struct err *err)
   return ok == (size_t)n ? 0 : err_set(err, ERR_STATE, "%ld of %ld runs failed", n - (long)ok, n);
 }
 
+static int run(struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
+               struct err *err)
+{
+  struct ctx c = { .o = o, .srv = srv, .h = h };
+
+  return run_all(&c, o->runs > 0 ? o->runs : DEFAULT_RUNS, err);
+}
+
 int main(int argc, char **argv)
 {
-  struct bench_opts o = BENCH_OPTS_INIT;
-  struct ctx c = { .o = &o, .srv = SRVPROC_INIT };
-  struct err err = ERR_INIT;
-  int rc = bench_parse(argc, argv, usage, &o);
-
-  if (rc != 0)
-    return rc > 0 ? 0 : 2;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  child_guard();
-  c.h = hreq_new();
-  rc = c.h && srvproc_start(&c.srv, o.mock, NULL, -1, 0, &err) == 0 &&
-       run_all(&c, o.runs > 0 ? o.runs : DEFAULT_RUNS, &err) == 0;
-  if (!rc)
-    fprintf(stderr, "bench_cancel: %s\n", err.msg[0] ? err.msg : "cannot start");
-  srvproc_stop(&c.srv);
-  hreq_free(&c.h);
-  curl_global_cleanup();
-  return rc ? 0 : 1;
+  return bench_main_with_mock(argc, argv, "bench_cancel", usage, run);
 }

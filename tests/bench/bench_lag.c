@@ -30,10 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "admin.h"
 #include "bench.h"
+#include "main.h"
 #include "child.h"
 #include "drive.h"
 #include "srvproc.h"
@@ -194,7 +193,7 @@ static void print(const json_t *frag)
   bench_print_dist("          poll to screen", json_object_get(frag, "poll_to_screen_ms"), "ms");
 }
 
-static int run(struct lag *l, struct err *err)
+static int run_lag(struct lag *l, struct err *err)
 {
   struct drive d = DRIVE_INIT;
   struct admin_filter f = { .method = "GET" };
@@ -216,31 +215,35 @@ out:
   return rc;
 }
 
+static int run(struct bench_opts *o, void *arg, struct err *err)
+{
+  struct lag *l = arg;
+
+  l->o = o;
+  l->n = o->runs > 0 ? o->runs : DEFAULT_CHANGES;
+  l->change_us = calloc((size_t)l->n + 1, sizeof(int64_t));
+  l->seen_us = calloc((size_t)l->n + 1, sizeof(int64_t));
+  l->applied_us = calloc((size_t)l->n + 1, sizeof(int64_t));
+  l->h = hreq_new();
+  if (!l->h || !l->change_us || !l->seen_us || !l->applied_us)
+    return err_set(err, ERR_NOMEM, "out of memory");
+  return start_server(l, err) < 0 ? -1 : run_lag(l, err);
+}
+
+static void release(void *arg)
+{
+  struct lag *l = arg;
+
+  srvproc_stop(&l->srv);
+  hreq_free(&l->h);
+  free(l->change_us);
+  free(l->seen_us);
+  free(l->applied_us);
+}
+
 int main(int argc, char **argv)
 {
-  struct bench_opts o = BENCH_OPTS_INIT;
-  struct lag l = { .o = &o, .srv = SRVPROC_INIT };
-  struct err err = ERR_INIT;
-  int rc = bench_parse(argc, argv, usage, &o);
+  struct lag l = { .srv = SRVPROC_INIT };
 
-  if (rc != 0)
-    return rc > 0 ? 0 : 2;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  child_guard();
-  l.n = o.runs > 0 ? o.runs : DEFAULT_CHANGES;
-  l.change_us = calloc((size_t)l.n + 1, sizeof(int64_t));
-  l.seen_us = calloc((size_t)l.n + 1, sizeof(int64_t));
-  l.applied_us = calloc((size_t)l.n + 1, sizeof(int64_t));
-  l.h = hreq_new();
-  rc = l.h && l.change_us && l.seen_us && l.applied_us && start_server(&l, &err) == 0 &&
-       run(&l, &err) == 0;
-  if (!rc)
-    fprintf(stderr, "bench_lag: %s\n", err.msg[0] ? err.msg : "cannot start");
-  srvproc_stop(&l.srv);
-  hreq_free(&l.h);
-  free(l.change_us);
-  free(l.seen_us);
-  free(l.applied_us);
-  curl_global_cleanup();
-  return rc ? 0 : 1;
+  return bench_main(argc, argv, "bench_lag", usage, run, release, &l);
 }

@@ -26,9 +26,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #include "bench.h"
+#include "main.h"
 #include "child.h"
 #include "hreq.h"
 #include "srvproc.h"
@@ -185,7 +184,7 @@ static int setup(struct side *s, const char *mock, int cpu, size_t ops, size_t c
   return read_all(s, err);
 }
 
-static void release(struct side *s)
+static void release_side(struct side *s)
 {
   srvproc_stop(&s->srv);
   hreq_free(&s->h);
@@ -238,8 +237,8 @@ static double idle_cpu(const struct side *s)
   return (child_cpu_ms(s->srv.proc.pid) - c0) / 2.0;
 }
 
-static int run(const struct bench_opts *o, struct side *few, struct side *many,
-               struct err *err)
+static int run_scale(const struct bench_opts *o, struct side *few, struct side *many,
+                     struct err *err)
 {
   size_t requests = o->runs > 0 ? (size_t)o->runs : DEFAULT_REQUESTS;
   int server_cpu, self_cpu;
@@ -277,22 +276,28 @@ static int run(const struct bench_opts *o, struct side *few, struct side *many,
   return bench_write(o->out, frag, err);
 }
 
+struct sides {
+  struct side few, many;
+};
+
+static int run(struct bench_opts *o, void *arg, struct err *err)
+{
+  struct sides *s = arg;
+
+  return run_scale(o, &s->few, &s->many, err);
+}
+
+static void release(void *arg)
+{
+  struct sides *s = arg;
+
+  release_side(&s->few);
+  release_side(&s->many);
+}
+
 int main(int argc, char **argv)
 {
-  struct bench_opts o = BENCH_OPTS_INIT;
-  struct side few = { .srv = SRVPROC_INIT }, many = { .srv = SRVPROC_INIT };
-  struct err err = ERR_INIT;
-  int rc = bench_parse(argc, argv, usage, &o);
+  struct sides s = { .few = { .srv = SRVPROC_INIT }, .many = { .srv = SRVPROC_INIT } };
 
-  if (rc != 0)
-    return rc > 0 ? 0 : 2;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  child_guard();
-  rc = run(&o, &few, &many, &err) == 0;
-  if (!rc)
-    fprintf(stderr, "bench_scale: %s\n", err.msg[0] ? err.msg : "cannot start");
-  release(&few);
-  release(&many);
-  curl_global_cleanup();
-  return rc ? 0 : 1;
+  return bench_main(argc, argv, "bench_scale", usage, run, release, &s);
 }

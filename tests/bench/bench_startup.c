@@ -18,10 +18,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "admin.h"
 #include "bench.h"
+#include "main.h"
 #include "child.h"
 #include "srvproc.h"
 #include "stats.h"
@@ -154,7 +153,7 @@ static void print(const json_t *frag)
   bench_print_dist("CPU per run", json_object_get(bare, "cpu_ms"), "ms");
 }
 
-static int run(const struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
+static int run(struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
                struct err *err)
 {
   long n = o->runs > 0 ? o->runs : DEFAULT_RUNS, ok = 0, bare_ok = 0;
@@ -199,22 +198,5 @@ static int run(const struct bench_opts *o, const struct srvproc *srv, struct hre
 
 int main(int argc, char **argv)
 {
-  struct bench_opts o = BENCH_OPTS_INIT;
-  struct srvproc srv = SRVPROC_INIT;
-  struct err err = ERR_INIT;
-  struct hreq *h;
-  int rc = bench_parse(argc, argv, usage, &o);
-
-  if (rc != 0)
-    return rc > 0 ? 0 : 2;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  child_guard();
-  h = hreq_new();
-  rc = h && srvproc_start(&srv, o.mock, NULL, -1, 0, &err) == 0 && run(&o, &srv, h, &err) == 0;
-  if (!rc)
-    fprintf(stderr, "bench_startup: %s\n", err.msg[0] ? err.msg : "cannot start");
-  srvproc_stop(&srv);
-  hreq_free(&h);
-  curl_global_cleanup();
-  return rc ? 0 : 1;
+  return bench_main_with_mock(argc, argv, "bench_startup", usage, run);
 }

@@ -21,9 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "bench.h"
+#include "main.h"
 #include "child.h"
 #include "hreq.h"
 #include "srvproc.h"
@@ -280,7 +279,7 @@ static void print(const json_t *frag)
   print_one("POST /dummy/start", json_object_get(frag, "post"));
 }
 
-static int run(struct tp *t, struct err *err)
+static int run_tp(struct tp *t, struct err *err)
 {
   size_t get_bytes = 0, post_bytes = 0;
   char path[160];
@@ -306,30 +305,33 @@ static int run(struct tp *t, struct err *err)
   return bench_write(t->o->out, frag, err);
 }
 
+static int run(struct bench_opts *o, void *arg, struct err *err)
+{
+  struct tp *t = arg;
+
+  t->o = o;
+  if (!(t->h = hreq_new()))
+    return err_set(err, ERR_NOMEM, "out of memory");
+  return run_tp(t, err);
+}
+
+static void release(void *arg)
+{
+  struct tp *t = arg;
+
+  srvproc_stop(&t->bare_post);
+  srvproc_stop(&t->bare_get);
+  srvproc_stop(&t->mock);
+  if (t->get_file[0])
+    unlink(t->get_file);
+  if (t->post_file[0])
+    unlink(t->post_file);
+  hreq_free(&t->h);
+}
+
 int main(int argc, char **argv)
 {
-  struct bench_opts o = BENCH_OPTS_INIT;
-  struct tp t = { .o = &o, .mock = SRVPROC_INIT, .bare_get = SRVPROC_INIT,
-                  .bare_post = SRVPROC_INIT };
-  struct err err = ERR_INIT;
-  int rc = bench_parse(argc, argv, usage, &o);
+  struct tp t = { .mock = SRVPROC_INIT, .bare_get = SRVPROC_INIT, .bare_post = SRVPROC_INIT };
 
-  if (rc != 0)
-    return rc > 0 ? 0 : 2;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  child_guard();
-  t.h = hreq_new();
-  rc = t.h && run(&t, &err) == 0;
-  if (!rc)
-    fprintf(stderr, "bench_throughput: %s\n", err.msg[0] ? err.msg : "cannot start");
-  srvproc_stop(&t.bare_post);
-  srvproc_stop(&t.bare_get);
-  srvproc_stop(&t.mock);
-  if (t.get_file[0])
-    unlink(t.get_file);
-  if (t.post_file[0])
-    unlink(t.post_file);
-  hreq_free(&t.h);
-  curl_global_cleanup();
-  return rc ? 0 : 1;
+  return bench_main(argc, argv, "bench_throughput", usage, run, release, &t);
 }
