@@ -2,6 +2,7 @@
 #include "testlib.h"
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,16 @@ void tl_capture_close(struct tl_capture *c)
     fclose(c->f);
   free(c->data);
   memset(c, 0, sizeof(*c));
+}
+
+struct criterion_test_params tl_index_params(size_t n)
+{
+  static size_t idx[256];
+  size_t i;
+
+  for (i = 0; i < n && i < TL_N(idx); i++)
+    idx[i] = i;
+  return cr_make_param_array(size_t, idx, i);
 }
 
 static void *sigint_main(void *arg)

@@ -46,6 +46,13 @@ FILE *tl_capture_open(struct tl_capture *c);
 const char *tl_capture_text(struct tl_capture *c);
 void tl_capture_close(struct tl_capture *c);
 
+#define TL_N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The parameters 0..n-1 (at most 256) for a ParameterizedTest over a table:
+ * Criterion runs each parameter in a new process, where the runner's
+ * pointers are not valid, so tests pass indices into their table. */
+struct criterion_test_params tl_index_params(size_t n);
+
 /* Calls cond(arg) every few milliseconds until true or timeout_ms passes. */
 bool tl_wait_until(bool (*cond)(void *arg), void *arg, int timeout_ms);
 

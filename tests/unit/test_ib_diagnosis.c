@@ -6,20 +6,7 @@
 #include "ib_diagnosis.h"
 #include "testlib.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
 TestSuite(ib_diagnosis, .timeout = 20);
-
-/* Criterion runs each parameter in a new process: pass indices, not pointers. */
-static struct criterion_test_params index_params(size_t n)
-{
-  static size_t idx[64];
-  size_t i;
-
-  for (i = 0; i < n && i < N(idx); i++)
-    idx[i] = i;
-  return cr_make_param_array(size_t, idx, i);
-}
 
 static json_t *parse(const char *text)
 {
@@ -93,7 +80,7 @@ static const struct rule_case rule_cases[] = {
 
 ParameterizedTestParameters(ib_diagnosis, rules)
 {
-  return index_params(N(rule_cases));
+  return tl_index_params(TL_N(rule_cases));
 }
 
 ParameterizedTest(size_t *i, ib_diagnosis, rules)
@@ -327,7 +314,7 @@ Test(ib_diagnosis, print_ascii)
   const unsigned char *c;
   size_t i;
 
-  for (i = 0; i < N(errors); i++) {
+  for (i = 0; i < TL_N(errors); i++) {
     print_case(&p, errors[i], false, true);
     for (c = (const unsigned char *)tl_capture_text(&p.err); *c; c++)
       cr_expect(*c < 0x80 && *c != 0x1b, "case %zu: byte 0x%02x in:\n%s", i, *c,

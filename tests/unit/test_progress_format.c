@@ -6,24 +6,12 @@
 #include <string.h>
 
 #include "progress_format.h"
+#include "testlib.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define TRAINING "Status: running - Epoch 5/10 · Batch 120/500 🖥️ RTX 3090: 85%"
 #define TRAINING_HEAD "Status: running - Epoch 5/10 · Batch 120/500 "  /* 45 columns */
 
 TestSuite(pf, .timeout = 20);
-
-/* Criterion runs each parameter in a new process, where the runner's
- * pointers are not valid: the parameter is an index into a file-scope table. */
-static struct criterion_test_params index_params(size_t n)
-{
-  static size_t idx[128];
-  size_t i;
-
-  for (i = 0; i < n && i < N(idx); i++)
-    idx[i] = i;
-  return cr_make_param_array(size_t, idx, i);
-}
 
 /* ---- pf_text_width ---------------------------------------------------- */
 
@@ -80,7 +68,7 @@ static const struct width_case text_width_cases[] = {
 
 ParameterizedTestParameters(pf, text_width)
 {
-  return index_params(N(text_width_cases));
+  return tl_index_params(TL_N(text_width_cases));
 }
 
 ParameterizedTest(size_t *i, pf, text_width)
@@ -175,7 +163,7 @@ static const struct fit_case fit_cases[] = {
 
 ParameterizedTestParameters(pf, fit)
 {
-  return index_params(N(fit_cases));
+  return tl_index_params(TL_N(fit_cases));
 }
 
 ParameterizedTest(size_t *i, pf, fit)
@@ -244,7 +232,7 @@ Test(pf, fit_never_overflows_and_measures_right)
   int mode;
 
   for (mode = 0; mode < 2; mode++)
-    for (i = 0; i < N(nasty); i++)
+    for (i = 0; i < TL_N(nasty); i++)
       for (cols = 0; cols <= 80; cols++)
         for (size = 1; size <= 120; size += 7) {
           memset(out, 'X', sizeof(out));
@@ -290,7 +278,7 @@ static const struct bar_case bar_cases[] = {
 
 ParameterizedTestParameters(pf, bar)
 {
-  return index_params(N(bar_cases));
+  return tl_index_params(TL_N(bar_cases));
 }
 
 ParameterizedTest(size_t *i, pf, bar)
@@ -311,7 +299,7 @@ Test(pf, bar_is_exactly_width)
   int width, mode;
 
   for (mode = 0; mode < 2; mode++)
-    for (i = 0; i < N(pcts); i++)
+    for (i = 0; i < TL_N(pcts); i++)
       for (width = 0; width <= 300; width++) {
         pf_bar(pcts[i], width, mode, out, sizeof(out));
         CHECK(pf_text_width(out) == (size_t)width, "bar(%g, %d, %d) is \"%s\"",
@@ -357,7 +345,7 @@ static const struct eta_case eta_cases[] = {
 
 ParameterizedTestParameters(pf, eta)
 {
-  return index_params(N(eta_cases));
+  return tl_index_params(TL_N(eta_cases));
 }
 
 ParameterizedTest(size_t *i, pf, eta)
@@ -420,7 +408,7 @@ static const struct line_case line_cases[] = {
 
 ParameterizedTestParameters(pf, line)
 {
-  return index_params(N(line_cases));
+  return tl_index_params(TL_N(line_cases));
 }
 
 ParameterizedTest(size_t *i, pf, line)
@@ -443,10 +431,10 @@ Test(pf, line_never_wider_than_width)
   int width, mode;
 
   for (mode = 0; mode < 2; mode++)
-    for (t = 0; t < N(nasty); t++)
-      for (i = 0; i < N(pcts); i++)
+    for (t = 0; t < TL_N(nasty); t++)
+      for (i = 0; i < TL_N(pcts); i++)
         for (width = 1; width <= 300; width++) {
-          struct pf_frame f = { pcts[i], times[i % N(times)], nasty[t], (unsigned)width };
+          struct pf_frame f = { pcts[i], times[i % TL_N(times)], nasty[t], (unsigned)width };
 
           pf_line(&f, width, mode, out, sizeof(out));
           CHECK(pf_text_width(out) <= (size_t)width, "width %d: \"%s\" is %zu columns",
@@ -507,7 +495,7 @@ static const struct plain_case plain_line_cases[] = {
 
 ParameterizedTestParameters(pf, plain_line)
 {
-  return index_params(N(plain_line_cases));
+  return tl_index_params(TL_N(plain_line_cases));
 }
 
 ParameterizedTest(size_t *i, pf, plain_line)

@@ -6,20 +6,7 @@
 #include "results_table.h"
 #include "testlib.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
 TestSuite(results_table, .timeout = 20);
-
-/* Criterion runs each parameter in a new process: pass indices, not pointers. */
-static struct criterion_test_params index_params(size_t n)
-{
-  static size_t idx[64];
-  size_t i;
-
-  for (i = 0; i < n && i < N(idx); i++)
-    idx[i] = i;
-  return cr_make_param_array(size_t, idx, i);
-}
 
 /* The fixtures are written with ' for " to stay readable; none contains an
  * apostrophe. NULL gives NULL. */
@@ -336,7 +323,7 @@ static const struct table_case table_cases[] = {
 
 ParameterizedTestParameters(results_table, golden)
 {
-  return index_params(N(table_cases));
+  return tl_index_params(TL_N(table_cases));
 }
 
 static void render(enum kind kind, const json_t *j, const struct out *o)
@@ -381,7 +368,7 @@ Test(results_table, ascii_is_ascii)
   json_t *j;
   size_t i;
 
-  for (i = 0; i < N(cases); i++) {
+  for (i = 0; i < TL_N(cases); i++) {
     o.out = tl_capture_open(&out);
     j = sq_json(cases[i].json);
     render(cases[i].kind, j, &o);

@@ -7,22 +7,11 @@
 #include <unistd.h>
 
 #include "strategy.h"
+#include "testlib.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define DIR KTRDR_TEST_DATA_DIR "/strategies/"
 
 TestSuite(strategy, .timeout = 20);
-
-/* Criterion runs each parameter in a new process: pass indices, not pointers. */
-static struct criterion_test_params index_params(size_t n)
-{
-  static size_t idx[64];
-  size_t i;
-
-  for (i = 0; i < n && i < N(idx); i++)
-    idx[i] = i;
-  return cr_make_param_array(size_t, idx, i);
-}
 
 /* "A,B,C" for comparing a list in one assertion. */
 static const char *joined(char *const *items, size_t n)
@@ -69,7 +58,7 @@ static const struct good_case good_cases[] = {
 
 ParameterizedTestParameters(strategy, good)
 {
-  return index_params(N(good_cases));
+  return tl_index_params(TL_N(good_cases));
 }
 
 static const char *data_path(const char *file)
@@ -148,7 +137,7 @@ static const struct bad_case bad_cases[] = {
 
 ParameterizedTestParameters(strategy, bad)
 {
-  return index_params(N(bad_cases));
+  return tl_index_params(TL_N(bad_cases));
 }
 
 ParameterizedTest(size_t *i, strategy, bad)
@@ -168,7 +157,7 @@ ParameterizedTest(size_t *i, strategy, bad)
     cr_assert_eq(strategy_validate(&s, &err), -1, "%s validated", c->file);
   }
   cr_expect_eq(err.code, c->code, "%s: code %s", c->file, err_code_name(err.code));
-  for (k = 0; k < N(c->want) && c->want[k]; k++)
+  for (k = 0; k < TL_N(c->want) && c->want[k]; k++)
     cr_expect(strstr(err.msg, c->want[k]), "%s: '%s' not in '%s'", c->file, c->want[k], err.msg);
   strategy_release(&s);
 }
@@ -212,7 +201,7 @@ static const struct override_case override_cases[] = {
 
 ParameterizedTestParameters(strategy, overrides)
 {
-  return index_params(N(override_cases));
+  return tl_index_params(TL_N(override_cases));
 }
 
 ParameterizedTest(size_t *i, strategy, overrides)
@@ -290,7 +279,7 @@ Test(strategy, stems)
   struct err err = ERR_INIT;
   size_t i;
 
-  for (i = 0; i < N(cases); i++) {
+  for (i = 0; i < TL_N(cases); i++) {
     cr_assert_eq(load_temp(&s, cases[i].file, "data: {symbols: [A], timeframes: [1d]}\n", &err),
                  0, "%s: %s", cases[i].file, err.msg);
     cr_expect_str_eq(s.stem, cases[i].stem);
