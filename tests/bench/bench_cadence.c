@@ -13,8 +13,9 @@
  * 100 ms, with the largest RssAnon (private memory) and RssFile (mapped
  * libraries) seen (wait4's ru_maxrss is reported too, but on Linux it also
  * counts the pages of the forked benchmark before exec: an upper bound).
- * Then the same operation with bare_client (the least a libcurl program does
- * for it, see bare_client.c) on a pty, measured alike: the floor under the
+ * Beside it, at the same time (so the machine's load weighs on both alike),
+ * the same operation with bare_client (the least a libcurl program does for
+ * it, see bare_client.c) on its own pty, measured alike: the floor under the
  * client's RSS and CPU.
  */
 #include <math.h>
@@ -53,25 +54,45 @@ static double tv_ms(struct timeval tv)
   return (double)tv.tv_sec * 1000.0 + (double)tv.tv_usec / 1000.0;
 }
 
-/* Reads the pty until the client exits, sampling its peak RSS. */
-static int follow(struct drive *d, double seconds, struct cost *cost, struct err *err)
+/* One client followed to its end: its pty, its journal, its cost. */
+struct client {
+  struct drive d;
+  struct cost cost;
+};
+
+/* Samples the peak RSS of a client still running; 1 once it has exited. */
+static int sample(struct client *c)
+{
+  long hwm, anon, file;
+
+  if (child_reap(&c->d.proc) != 0)
+    return 1;
+  hwm = child_status_kib(c->d.proc.pid, "VmHWM");
+  anon = child_status_kib(c->d.proc.pid, "RssAnon");
+  file = child_status_kib(c->d.proc.pid, "RssFile");
+  c->cost.hwm_kib = hwm > c->cost.hwm_kib ? hwm : c->cost.hwm_kib;
+  c->cost.anon_kib = anon > c->cost.anon_kib ? anon : c->cost.anon_kib;
+  c->cost.file_kib = file > c->cost.file_kib ? file : c->cost.file_kib;
+  return 0;
+}
+
+/* Reads both ptys until both clients exit, sampling their peak RSS. */
+static int follow(struct client *c, size_t n, double seconds, struct err *err)
 {
   int64_t deadline = timeutil_mono_us() + (int64_t)((seconds + 30) * 1e6);
+  size_t done = 0;
 
-  while (child_reap(&d->proc) == 0) {
-    long hwm = child_status_kib(d->proc.pid, "VmHWM");
-    long anon = child_status_kib(d->proc.pid, "RssAnon");
-    long file = child_status_kib(d->proc.pid, "RssFile");
-
-    cost->hwm_kib = hwm > cost->hwm_kib ? hwm : cost->hwm_kib;
-    cost->anon_kib = anon > cost->anon_kib ? anon : cost->anon_kib;
-    cost->file_kib = file > cost->file_kib ? file : cost->file_kib;
+  while (done < n) {
+    done = 0;
+    for (size_t i = 0; i < n; i++)
+      done += (size_t)sample(&c[i]);
     if (timeutil_mono_us() >= deadline)
-      return err_set(err, ERR_STATE, "the client did not finish within %.0f s", seconds + 30);
-    term_pump(&d->term, timeutil_mono_us() + SAMPLE_US);
+      return err_set(err, ERR_STATE, "a client did not finish within %.0f s", seconds + 30);
+    for (size_t i = 0; i < n; i++)
+      term_pump(&c[i].d.term, timeutil_mono_us() + SAMPLE_US / (int64_t)n);
   }
-  term_pump(&d->term, timeutil_mono_us());
-  cost->wall_s = (double)(d->proc.exit_us - d->proc.spawn_us) / 1e6;
+  for (size_t i = 0; i < n; i++)
+    c[i].cost.wall_s = (double)(c[i].d.proc.exit_us - c[i].d.proc.spawn_us) / 1e6;
   return 0;
 }
 
@@ -190,18 +211,16 @@ static void print_cost(const char *what, const json_t *cost, long long exit_code
          json_number_value(json_object_get(cost, "wall_s")), exit_code);
 }
 
-/* One run of `prog` (ktrdr or bare_client) on a pty, followed to its end. */
-static int one_run(const char *prog, const struct srvproc *srv, struct hreq *h,
-                   const char *const *args, struct drive *d, struct cost *cost,
-                   double seconds, struct err *err)
+/* Starts `prog` (ktrdr or bare_client) on a pty and waits for its start request. */
+static int start(const char *prog, const struct srvproc *srv, struct hreq *h,
+                 const char *const *args, struct drive *d, struct err *err)
 {
   uint64_t since;
 
   /* The run's start request is the first POST after the journal's end. */
   return admin_last_seq(h, srv->root, &since, err) < 0 ||
          drive_start(d, prog, srv->url, args, err) < 0 ||
-         drive_wait_started(d, h, srv->root, since, 5000, err) < 0 ||
-         follow(d, seconds, cost, err) < 0 ? -1 : 0;
+         drive_wait_started(d, h, srv->root, since, 5000, err) < 0 ? -1 : 0;
 }
 
 static int run(struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
@@ -210,29 +229,30 @@ static int run(struct bench_opts *o, const struct srvproc *srv, struct hreq *h,
   double seconds = o->seconds > 0 ? o->seconds : DEFAULT_SECONDS, *t = NULL;
   char dur[32];
   const char *args[] = { "dummy", "start", "--duration", dur, "--iterations", "100", NULL };
-  struct drive d = DRIVE_INIT, bare = DRIVE_INIT;
-  struct cost cost = { 0, 0, 0, 0 }, bare_cost = { 0, 0, 0, 0 };
+  struct client c[2] = { { .d = DRIVE_INIT }, { .d = DRIVE_INIT } };  /* ktrdr, bare */
   size_t n = 0;
   json_t *frag;
   int rc = -1;
 
+  /* Side by side, so that the machine's load weighs on both alike. */
   snprintf(dur, sizeof(dur), "%g", seconds);
-  if (one_run(o->ktrdr, srv, h, args, &d, &cost, seconds, err) < 0 ||
-      poll_times(&d, h, srv->root, &t, &n, err) < 0 ||
-      one_run(o->bare_client, srv, h, args, &bare, &bare_cost, seconds, err) < 0)
+  if (start(o->ktrdr, srv, h, args, &c[0].d, err) < 0 ||
+      start(o->bare_client, srv, h, args, &c[1].d, err) < 0 ||
+      follow(c, 2, seconds, err) < 0 || poll_times(&c[0].d, h, srv->root, &t, &n, err) < 0)
     goto out;
   frag = json_pack("{s:s, s:f, s:f, s:o, s:o, s:i, s:o, s:i}", "bench", "cadence",
                    "duration_s", seconds, "poll_interval_ms", POLL_MS,
-                   "cadence", cadence_json(t, n), "client", cost_json(&d, &cost),
-                   "exit_code", child_exit_code(&d.proc), "bare", cost_json(&bare, &bare_cost),
-                   "bare_exit_code", child_exit_code(&bare.proc));
+                   "cadence", cadence_json(t, n), "client", cost_json(&c[0].d, &c[0].cost),
+                   "exit_code", child_exit_code(&c[0].d.proc),
+                   "bare", cost_json(&c[1].d, &c[1].cost),
+                   "bare_exit_code", child_exit_code(&c[1].d.proc));
   if (frag)
     print(frag);
   rc = bench_write(o->out, frag, err);
 out:
   free(t);
-  drive_release(&d);
-  drive_release(&bare);
+  drive_release(&c[0].d);
+  drive_release(&c[1].d);
   return rc;
 }
 
