@@ -330,7 +330,7 @@ int routes_training_performance(const struct routes_ctx *ctx, struct request *re
                                 struct http_reply *reply, struct err *err)
 {
   const char *id = req->params[0], *status;
-  json_t *op = NULL;
+  json_t *op = NULL, *fixed = NULL;
 
   req->operation_id = id;
   if (routes_fault(ctx, id, TIMELINE_REQ_RESULTS, reply))
@@ -342,6 +342,8 @@ int routes_training_performance(const struct routes_ctx *ctx, struct request *re
     http_reply_detail(reply, 404, "Training task %s not found", id);
   else if (strcmp(status, "completed") != 0)
     http_reply_detail(reply, 404, "Training task %s is not completed (status: %s)", id, status);
+  else if (store_performance(ctx->store, id, &fixed, NULL) == 0 && fixed)
+    http_reply_json(reply, 200, fixed);
   else
     http_reply_json(reply, 200, performance(op));
   json_decref(op);

@@ -80,6 +80,7 @@ void scenario_free(struct scenario **scp)
   json_decref(sc->start.body);
   steps_free(sc->steps, sc->nsteps);
   json_decref(sc->outcome.result_summary);
+  json_decref(sc->outcome.performance);
   free(sc->outcome.error_message);
   free(sc->cancel.refusal);
   json_decref(sc->cancel.result_summary);

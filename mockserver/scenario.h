@@ -78,6 +78,8 @@ struct scenario_outcome {
   bool has_at;
   double at;                    /* seconds after the start; default: the timeline's end */
   json_t *result_summary;       /* COMPLETED: merged over the generator's; may hold ${var} */
+  json_t *performance;          /* COMPLETED: the /performance body as it is (recorded
+                                 * scenarios); may hold ${var}; NULL = derived */
   char *error_message;          /* FAILED; may hold ${var} */
 };
 

@@ -276,6 +276,15 @@ static double next_change(const void *self, double t)
   return next;
 }
 
+static json_t *performance(const void *self, const char *op_id)
+{
+  const struct play *p = self;
+
+  if (!p->sc->outcome.performance)
+    return NULL;
+  return expand_json(p->sc->outcome.performance, p->vars, op_id);
+}
+
 static void play_free(void *self)
 {
   struct play *p = self;
@@ -293,6 +302,7 @@ static const struct timeline_ops scenario_timeline_ops = {
   .flip = flip,
   .fault_for = fault_for,
   .next_change = next_change,
+  .performance = performance,
   .free = play_free,
 };
 

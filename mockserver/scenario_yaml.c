@@ -365,8 +365,8 @@ static int read_timeline(const struct load *l, const struct ynode *root, struct 
 
 /* ---- outcome --------------------------------------------------------- */
 
-static const char *const outcome_keys[] = { "status", "at", "result_summary", "error_message",
-                                            NULL };
+static const char *const outcome_keys[] = { "status", "at", "result_summary", "performance",
+                                            "error_message", NULL };
 
 static int outcome_status(const struct load *l, const struct ynode *n, struct scenario_outcome *o)
 {
@@ -393,6 +393,8 @@ static int check_outcome(const struct load *l, const struct ynode *n,
     return fail(l, ynode_get(n, "error_message"), "'error_message' is for a failed outcome");
   if (o->status != SCENARIO_COMPLETED && o->result_summary)
     return fail(l, ynode_get(n, "result_summary"), "'result_summary' is for a completed outcome");
+  if (o->status != SCENARIO_COMPLETED && o->performance)
+    return fail(l, ynode_get(n, "performance"), "'performance' is for a completed outcome");
   if (o->status == SCENARIO_RUNNING && o->has_at)
     return fail(l, ynode_get(n, "at"), "a running outcome never ends: remove 'at'");
   return 0;
@@ -412,6 +414,7 @@ static int read_outcome(const struct load *l, const struct ynode *root, struct s
       outcome_status(l, n, o) < 0 ||
       (rc = yamldoc_number(l->d, n, "at", 0, MAX_TIME, &o->at, l->err)) < 0 ||
       json_member(l, n, "result_summary", true, &o->result_summary) < 0 ||
+      json_member(l, n, "performance", true, &o->performance) < 0 ||
       yamldoc_text(l->d, n, "error_message", &o->error_message, l->err) < 0)
     return -1;
   o->has_at = rc == 1;

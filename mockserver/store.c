@@ -450,6 +450,19 @@ int store_get_text(struct store *s, const char *id, char **text, size_t *len, st
   return *text ? 0 : -1;
 }
 
+int store_performance(struct store *s, const char *id, json_t **body, struct err *err)
+{
+  struct record *r;
+
+  *body = NULL;
+  pthread_rwlock_rdlock(&s->lock);
+  r = find_live(s, id, clock_now(s->clock), err);
+  if (r && r->tl.ops->performance)
+    *body = r->tl.ops->performance(r->tl.self, r->id);
+  pthread_rwlock_unlock(&s->lock);
+  return r ? 0 : -1;
+}
+
 int store_touch(struct store *s, const char *id, enum timeline_request kind,
                 struct fault_hit *hit, struct err *err)
 {

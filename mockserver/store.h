@@ -80,6 +80,11 @@ int store_get(struct store *s, const char *id, json_t **info, struct err *err);
 int store_get_text(struct store *s, const char *id, char **text, size_t *len,
                    struct err *err);
 
+/* The fixed performance body of `id`'s timeline (timeline.h
+ * performance), a new reference in *body; NULL when it has none.
+ * ERR_NOTFOUND for an unknown (or vanished) id. */
+int store_performance(struct store *s, const char *id, json_t **body, struct err *err);
+
 /* Counts one request of `kind` about `id` and asks the operation's timeline
  * whether it is faulted. 1 = faulted (`hit` filled: release it with
  * fault_hit_release), 0 = not, -1 with ERR_NOTFOUND for an unknown id. */

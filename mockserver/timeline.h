@@ -33,6 +33,10 @@
  *                store serves its cached answer until then. Returning a
  *                time too early is safe, too late is not. NULL, or a value
  *                <= elapsed_s: nothing is cached
+ *     performance  the body of GET /trainings/{id}/performance when the
+ *                timeline has a fixed one (a new reference; a recorded
+ *                scenario's), else NULL: the body is derived from the
+ *                result_summary
  * - free releases `self`; the store calls it when the operation is freed.
  */
 #ifndef KTRDR_MOCK_TIMELINE_H
@@ -80,6 +84,7 @@ struct timeline_ops {
   bool (*fault_for)(const void *self, enum timeline_request kind, long index,
                     double elapsed_s, const char *op_id, struct fault_hit *hit);
   double (*next_change)(const void *self, double elapsed_s);
+  json_t *(*performance)(const void *self, const char *op_id);
   void (*free)(void *self);
 };
 

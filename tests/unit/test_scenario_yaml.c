@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "scenario_timeline.h"
 #include "scenario_yaml.h"
 #include "yamldoc.h"
 
@@ -219,4 +220,36 @@ Test(scenario_yaml, builtins_load_without_files)
   for (size_t i = 0; i < catalog_count(c); i++)
     cr_expect(catalog_at(c, i)->is_default, "%s", catalog_at(c, i)->name);
   catalog_free(&c);
+}
+
+/* ---- outcome.performance (recorded scenarios) ----------------------------- */
+
+Test(scenario_yaml, outcome_performance_is_kept_as_written)
+{
+  static const char text[] =
+      "name: perf\noperation_type: training\noutcome:\n  status: completed\n"
+      "  performance:\n    success: true\n    task_id: \"${operation_id}\"\n"
+      "    training_metrics: {final_train_loss: 0.5}\n    test_metrics: null\n";
+  static const char failed[] =
+      "name: perf\noperation_type: training\noutcome:\n  status: failed\n"
+      "  error_message: x\n  performance: {success: true}\n";
+  struct scenario *sc = NULL;
+  struct err err = ERR_INIT;
+  struct timeline tl;
+  json_t *body;
+
+  cr_assert_eq(scenario_yaml_load_string("perf.yaml", text, &sc, &err), 0, "%s", err.msg);
+  cr_assert_not_null(sc->outcome.performance);
+  cr_assert_eq(scenario_timeline_new(sc, NULL, &tl, &err), 0, "%s", err.msg);
+  body = tl.ops->performance(tl.self, "op_training_1");
+  cr_expect_str_eq(json_string_value(json_object_get(body, "task_id")), "op_training_1");
+  cr_expect(json_is_null(json_object_get(body, "test_metrics")));
+  cr_expect_float_eq(json_real_value(json_object_get(json_object_get(body, "training_metrics"),
+                                                     "final_train_loss")), 0.5, 1e-12);
+  json_decref(body);
+  timeline_release(&tl);
+  scenario_free(&sc);
+  cr_expect_eq(scenario_yaml_load_string("perf.yaml", failed, &sc, &err), -1);
+  cr_expect(strstr(err.msg, "perf.yaml:6:16: 'performance' is for a completed outcome"), "%s",
+            err.msg);
 }
