@@ -117,21 +117,21 @@ static int add_headers(struct MHD_Response *resp, const struct http_reply *r,
   return ok ? 0 : -1;
 }
 
-/* A truncated body: MHD is told `len` bytes and gets only the first half,
- * then an error, so it closes the connection mid-body. */
+/* A truncated body: MHD is told more bytes than it gets, then an error,
+ * so it closes the connection mid-body. */
 struct cut {
   char *body;
-  size_t len;
+  size_t keep;
 };
 
 static ssize_t cut_read(void *cls, uint64_t pos, char *out, size_t max)
 {
   struct cut *c = cls;
-  size_t keep = c->len / 2, n;
+  size_t n;
 
-  if (pos >= keep)
+  if (pos >= c->keep)
     return MHD_CONTENT_READER_END_WITH_ERROR;
-  n = keep - (size_t)pos < max ? keep - (size_t)pos : max;
+  n = c->keep - (size_t)pos < max ? c->keep - (size_t)pos : max;
   memcpy(out, c->body + pos, n);
   return (ssize_t)n;
 }
@@ -144,21 +144,34 @@ static void cut_free(void *cls)
   free(c);
 }
 
+struct MHD_Response *http_reply_cut_response(char *body, size_t keep, int64_t declared)
+{
+  struct MHD_Response *resp;
+  struct cut *c = calloc(1, sizeof(*c));
+
+  if (!c) {
+    free(body);
+    return NULL;
+  }
+  c->body = body;
+  c->keep = keep;
+  resp = MHD_create_response_from_callback(declared < 0 ? MHD_SIZE_UNKNOWN : (uint64_t)declared,
+                                           4096, cut_read, c, cut_free);
+  if (!resp)
+    cut_free(c);
+  return resp;
+}
+
+/* Takes `body` (even on failure). */
 static struct MHD_Response *make_response(char *body, size_t len, bool truncate)
 {
   struct MHD_Response *resp;
-  struct cut *c;
 
-  if (!truncate || len < 2)
-    return MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-  c = calloc(1, sizeof(*c));
-  if (!c)
-    return NULL;
-  c->body = body;
-  c->len = len;
-  resp = MHD_create_response_from_callback(len, 4096, cut_read, c, cut_free);
+  if (truncate && len >= 2)
+    return http_reply_cut_response(body, len / 2, (int64_t)len);
+  resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
   if (!resp)
-    free(c);
+    free(body);
   return resp;
 }
 
@@ -173,10 +186,8 @@ int http_reply_queue(struct MHD_Connection *conn, struct http_reply *r,
   if (!body)
     return -1;
   resp = make_response(body, len, r->truncate);
-  if (!resp) {
-    free(body);
+  if (!resp)
     return -1;
-  }
   if (add_headers(resp, r, arrival_us) == 0 &&
       MHD_queue_response(conn, (unsigned)r->status, resp) == MHD_YES)
     rc = 0;

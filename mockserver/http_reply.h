@@ -1,7 +1,8 @@
 /*
  * http_reply: one HTTP response, built by a handler, sent by the server.
  *
- * The only module that talks to libmicrohttpd's response API. A handler
+ * The module that talks to libmicrohttpd's response API (the record proxy,
+ * record_proxy.c, builds its pass-through answers itself). A handler
  * fills a `struct http_reply` with a status and a JSON body (or, for a fault,
  * a raw body); server.c sends it with http_reply_queue, which adds the
  * headers every live response carries: `Content-Type: application/json` and
@@ -74,5 +75,11 @@ int http_reply_queue(struct MHD_Connection *conn, struct http_reply *r,
                      int64_t arrival_us);
 
 void http_reply_release(struct http_reply *r);
+
+/* A truncated answer: MHD announces `declared` bytes (-1: unknown, chunked)
+ * and sends only the first `keep` of `body` (malloc'ed, taken even on
+ * failure), then closes the connection. NULL when out of memory. */
+struct MHD_Response;
+struct MHD_Response *http_reply_cut_response(char *body, size_t keep, int64_t declared);
 
 #endif

@@ -17,6 +17,7 @@
 #include "faults.h"
 #include "http_reply.h"
 #include "log.h"
+#include "netaddr.h"
 #include "request.h"
 #include "router.h"
 #include "routes.h"
@@ -264,39 +265,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static int check_config(const struct mock_config *cfg, struct sockaddr_in *sa,
                         struct err *err)
 {
-  const char *addr = cfg->bind_addr ? cfg->bind_addr : "127.0.0.1";
-
-  memset(sa, 0, sizeof(*sa));
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons(cfg->port);
-  if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1)
-    return err_set(err, ERR_INVALID,
-                   "invalid bind address '%s': expected an IPv4 address such as 127.0.0.1",
-                   addr);
+  if (netaddr_parse(cfg->bind_addr, cfg->port, sa, err) < 0)
+    return -1;
   if (!isfinite(cfg->time_scale) || cfg->time_scale <= 0)
     return err_set(err, ERR_INVALID, "invalid time scale %g: expected a positive number",
                    cfg->time_scale);
   return 0;
-}
-
-/* MHD does not say why it could not start; a probe bind usually can. */
-static int explain_start_failure(const struct sockaddr_in *sa, struct err *err)
-{
-  char addr[INET_ADDRSTRLEN] = "?";
-  int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1, e = 0;
-
-  inet_ntop(AF_INET, &sa->sin_addr, addr, sizeof(addr));
-  if (fd >= 0) {
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    e = bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 ? errno : 0;
-    close(fd);
-  }
-  if (e)
-    return err_set(err, ERR_IO,
-                   "cannot listen on %s:%u: %s; choose another port (0 picks a free one)", addr,
-                   ntohs(sa->sin_port), strerror(e));
-  return err_set(err, ERR_IO, "cannot start the HTTP server on %s:%u", addr,
-                 ntohs(sa->sin_port));
 }
 
 static struct MHD_Daemon *start_daemon(struct mock_server *srv, const struct sockaddr_in *sa)
@@ -317,13 +291,10 @@ static struct MHD_Daemon *start_daemon(struct mock_server *srv, const struct soc
 
 static void set_url(struct mock_server *srv, const struct sockaddr_in *sa)
 {
-  char addr[INET_ADDRSTRLEN] = "127.0.0.1";
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 
   srv->port = info ? info->port : ntohs(sa->sin_port);
-  if (sa->sin_addr.s_addr != htonl(INADDR_ANY))
-    inet_ntop(AF_INET, &sa->sin_addr, addr, sizeof(addr));
-  snprintf(srv->url, sizeof(srv->url), "http://%s:%u/api/v1", addr, srv->port);
+  netaddr_url(sa, srv->port, srv->url, sizeof(srv->url));
 }
 
 /* "training=training_gpu" → the admin selection. */
@@ -388,7 +359,7 @@ struct mock_server *mock_server_start(const struct mock_config *cfg, struct err 
     goto fail;
   srv->daemon = start_daemon(srv, &sa);
   if (!srv->daemon) {
-    explain_start_failure(&sa, err);
+    netaddr_explain(&sa, err);
     goto fail;
   }
   set_url(srv, &sa);
