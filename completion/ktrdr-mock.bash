@@ -1,5 +1,5 @@
 # bash completion for ktrdr-mock(1): options, option values, `exec` and
-# its command, and scenario names for --select.
+# its command, `record` and its options, and scenario names for --select.
 #
 # Installed as share/bash-completion/completions/ktrdr-mock, where the
 # bash-completion package loads it on first use; or source this file from
@@ -11,6 +11,8 @@
 
 _ktrdr_mock_opts='--port -p --bind -b --time-scale -t --clock -c --scenarios -s
   --select -S --verbose -v --help -h --version -V'
+_ktrdr_mock_record_opts='--upstream -u --out -o --port -p --bind -b --verbose -v
+  --help -h --version -V'
 
 # Where this file is (for the installed scenarios beside it).
 _ktrdr_mock_here=${BASH_SOURCE[0]%/*}
@@ -19,7 +21,7 @@ _ktrdr_mock_takes_value()
 {
   case $1 in
     --port | -p | --bind | -b | --time-scale | -t | --clock | -c | --scenarios | -s | \
-      --select | -S) return 0 ;;
+      --select | -S | --upstream | -u | --out | -o) return 0 ;;
   esac
   return 1
 }
@@ -128,9 +130,12 @@ _ktrdr_mock_values()
     --bind | -b) COMPREPLY=($(compgen -W $'127.0.0.1\n0.0.0.0' -- "$2")) ;;
     --time-scale | -t) COMPREPLY=($(compgen -W $'1\n10\n100' -- "$2")) ;;
     --clock | -c) COMPREPLY=($(compgen -W $'scaled\nmanual' -- "$2")) ;;
-    --scenarios | -s)
+    --scenarios | -s | --out | -o)
       COMPREPLY=($(compgen -d -- "$2"))
       compopt -o filenames 2>/dev/null ;;
+    --upstream | -u)
+      COMPREPLY=($(compgen -W 'http://localhost:8000/api/v1' -- "$2"))
+      compopt -o nospace 2>/dev/null ;;
     --select | -S) _ktrdr_mock_select "$2" "$3" ;;
     *) COMPREPLY=() ;;  # --port: a number
   esac
@@ -139,14 +144,14 @@ _ktrdr_mock_values()
 _ktrdr_mock()
 {
   local _ktrdr_mock_w _ktrdr_mock_c _ktrdr_mock_r cur prev opt='' w i
-  local exec_at=0 cmd_at=0 stray=0 scen='' IFS=$' \t\n'
+  local exec_at=0 record_at=0 cmd_at=0 stray=0 scen='' IFS=$' \t\n'
 
   _ktrdr_mock_words
   cur=${_ktrdr_mock_w[_ktrdr_mock_c]}
   prev=${_ktrdr_mock_w[_ktrdr_mock_c - 1]}
 
-  # Options, `exec`, options again, then (after `--` or at the first other
-  # word) the command and its arguments.
+  # Options, `exec` or `record`, options again, then for exec (after `--`
+  # or at the first other word) the command and its arguments.
   for ((i = 1; i < _ktrdr_mock_c; i++)); do
     w=${_ktrdr_mock_w[i]}
     case $w in
@@ -158,8 +163,10 @@ _ktrdr_mock()
       break
     elif [[ $w == -?* ]]; then
       if [[ $w != *=* ]] && _ktrdr_mock_takes_value "$w"; then i=$((i + 1)); fi
-    elif ((!exec_at)) && [[ $w == exec ]]; then
+    elif ((!exec_at && !record_at)) && [[ $w == exec ]]; then
       exec_at=$i
+    elif ((!exec_at && !record_at)) && [[ $w == record ]]; then
+      record_at=$i
     elif ((exec_at)); then
       cmd_at=$i
       break
@@ -188,10 +195,14 @@ _ktrdr_mock()
     COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
   elif _ktrdr_mock_takes_value "$prev"; then
     _ktrdr_mock_values "$prev" "$cur" "$(_ktrdr_mock_scenario_dir "$scen" "${COMP_WORDS[0]}")"
-  elif [[ $cur == -* ]]; then
+  elif [[ $cur == -* ]] && ((record_at)); then
+    COMPREPLY=($(compgen -W "$_ktrdr_mock_record_opts" -- "$cur"))
+  elif [[ $cur == -* ]] && ((exec_at)); then
     COMPREPLY=($(compgen -W "$_ktrdr_mock_opts" -- "$cur"))
-  elif ((!exec_at && !stray)); then
-    COMPREPLY=($(compgen -W 'exec' -- "$cur"))
+  elif [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$_ktrdr_mock_opts --upstream -u --out -o" -- "$cur"))
+  elif ((!exec_at && !record_at && !stray)); then
+    COMPREPLY=($(compgen -W 'exec record' -- "$cur"))
   fi
   _ktrdr_mock_trim "$cur"
   return 0

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "mock_cmd.h"
+#include "record_proxy.h"
 #include "server.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -23,8 +24,12 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 struct options {
   struct mock_config cfg;
+  struct record_config rec;
   bool verbose;
   bool exec;
+  bool record;
+  const char *server_only;  /* an option given that record does not take */
+  const char *record_only;  /* an option given that only record takes */
   char **command;   /* exec: argv of the command, into main's argv */
   const char *select[MAX_SELECT + 1];  /* --select values, NULL-terminated */
   size_t nselect;
@@ -34,6 +39,7 @@ struct options {
 static const char usage_text[] =
     "usage: ktrdr-mock [options]\n"
     "       ktrdr-mock exec [options] -- COMMAND [ARGS...]\n"
+    "       ktrdr-mock record --upstream URL [--out DIR] [-p PORT] [-b ADDR] [-v]\n"
     "\n"
     "Serves the KTRDR operations API (trainings, data loads, the dummy task,\n"
     "operations, symbols, health) from scripted scenarios, and an admin API\n"
@@ -43,6 +49,12 @@ static const char usage_text[] =
     "exec: starts a server on a free port, runs COMMAND with KTRDR_API_URL set\n"
     "to its URL, stops the server when COMMAND ends and exits with its status.\n"
     "While COMMAND runs, Ctrl+C (SIGINT, SIGQUIT) goes to COMMAND only.\n"
+    "\n"
+    "record: a reverse proxy in front of a live KTRDR API. Clients talk to it\n"
+    "as to the API (it prints its URL as the server does); each operation\n"
+    "started through it is recorded as a scenario, DIR/rec_<id>.yaml, that\n"
+    "ktrdr-mock replays (--scenarios DIR --select TYPE=rec_<id>). It stops\n"
+    "on SIGINT or SIGTERM, its files complete (see docs/recording.md).\n"
     "\n"
     "options:\n"
     "  -p, --port N         port to listen on, 0..65535 (default 0: a free one)\n"
@@ -60,11 +72,18 @@ static const char usage_text[] =
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
+    "record options (and -p, -b, -v above):\n"
+    "  -u, --upstream URL   the KTRDR API to record, as in KTRDR_API_URL, e.g.\n"
+    "                       http://localhost:8000/api/v1 (required)\n"
+    "  -o, --out DIR        where the scenarios go (default ./recordings,\n"
+    "                       created when missing)\n"
+    "\n"
     "exit status:\n"
     "  0    stopped cleanly on SIGINT or SIGTERM\n"
     "  1    runtime failure (e.g. the port is in use)\n"
-    "  2    usage error (unknown option, bad value, exec without a command),\n"
-    "       or a bad scenario file (the message names file, line and column)\n"
+    "  2    usage error (unknown option, bad value, exec without a command,\n"
+    "       record with a bad --upstream or an --out it cannot write), or a bad\n"
+    "       scenario file (the message names file, line and column)\n"
     "  exec: the command's exit status, 128+N if it died of signal N,\n"
     "        127 if it could not be run, 1 if the server could not start\n"
     "        (2 for a bad scenario file)\n";
@@ -76,6 +95,8 @@ static const struct option long_options[] = {
   { "clock", required_argument, NULL, 'c' },
   { "scenarios", required_argument, NULL, 's' },
   { "select", required_argument, NULL, 'S' },
+  { "upstream", required_argument, NULL, 'u' },
+  { "out", required_argument, NULL, 'o' },
   { "verbose", no_argument, NULL, 'v' },
   { "help", no_argument, NULL, 'h' },
   { "version", no_argument, NULL, 'V' },
@@ -83,7 +104,7 @@ static const struct option long_options[] = {
 };
 
 /* "+": stop at the first non-option, so "exec" and the command end parsing. */
-static const char short_options[] = "+:p:b:t:c:s:S:vhV";
+static const char short_options[] = "+:p:b:t:c:s:S:u:o:vhV";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -166,6 +187,10 @@ static int parse_dir(const char *s, const char **dir)
  * the argument getopt just consumed, for messages. */
 static int apply_option(int c, const char *arg, const char *opt, struct options *o)
 {
+  if (strchr("tcsS", c))
+    o->server_only = opt;
+  if (strchr("uo", c))
+    o->record_only = opt;
   switch (c) {
   case 'p': return parse_port(arg, &o->cfg.port);
   case 'b': return parse_bind(arg, &o->cfg.bind_addr);
@@ -173,6 +198,8 @@ static int apply_option(int c, const char *arg, const char *opt, struct options 
   case 'c': return parse_clock(arg, &o->cfg.clock);
   case 's': return parse_dir(arg, &o->cfg.scenarios_dir);
   case 'S': return add_select(arg, o);
+  case 'u': o->rec.upstream = arg; return 0;
+  case 'o': o->rec.out_dir = arg; return 0;
   case 'v': o->verbose = true; return 0;
   case 'h': fputs(usage_text, stdout); return 1;
   case 'V': printf("ktrdr-mock %s\n", KTRDR_VERSION); return 1;
@@ -193,24 +220,41 @@ static int parse_options(int argc, char **argv, struct options *o)
   return rc;
 }
 
+/* Options that belong to one mode only. */
+static int check_mode(const struct options *o)
+{
+  if (o->record && o->server_only)
+    return usage_error("option '%s' is for the server, not for record", o->server_only);
+  if (!o->record && o->record_only)
+    return usage_error("option '%s' is for record: ktrdr-mock record --upstream URL "
+                       "[--out DIR]", o->record_only);
+  if (o->record && !o->rec.upstream)
+    return usage_error("%s", "record needs --upstream URL, the KTRDR API to record "
+                             "(e.g. http://localhost:8000/api/v1)");
+  return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
   int rc = parse_options(argc, argv, o), start;
 
   if (rc != 0 || optind >= argc)
-    return rc;
-  if (strcmp(argv[optind], "exec") != 0)
+    return rc != 0 ? rc : check_mode(o);
+  if (strcmp(argv[optind], "exec") != 0 && strcmp(argv[optind], "record") != 0)
     return usage_error("unexpected argument '%s'", argv[optind]);
-  o->exec = true;
+  o->exec = strcmp(argv[optind], "exec") == 0;
+  o->record = !o->exec;
   start = optind;
   rc = parse_options(argc - start, argv + start, o);
   if (rc != 0)
     return rc;
   o->command = argv + start + optind;
-  if (!o->command[0])
+  if (o->record && o->command[0])
+    return usage_error("unexpected argument '%s'", o->command[0]);
+  if (o->exec && !o->command[0])
     return usage_error("%s",
                        "exec needs a command: ktrdr-mock exec [options] -- COMMAND [ARGS...]");
-  return 0;
+  return check_mode(o);
 }
 
 static bool is_dir(const char *path)
@@ -281,11 +325,26 @@ static bool config_error(const struct err *err)
   return err->code == ERR_PARSE || err->code == ERR_INVALID;
 }
 
+static int record(struct options *o)
+{
+  struct err err = ERR_INIT;
+
+  o->rec.bind_addr = o->cfg.bind_addr;
+  o->rec.port = o->cfg.port;
+  o->rec.quiet = !o->verbose;
+  if (mock_cmd_record(&o->rec, stdout, &err) == 0)
+    return EXIT_OK;
+  log_error("%s", err.msg);
+  return config_error(&err) ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
 static int run(struct options *o)
 {
   struct err err = ERR_INIT;
   int status;
 
+  if (o->record)
+    return record(o);
   find_scenarios(o);
   if (o->cfg.scenarios_dir)
     log_info("scenarios from %s", o->cfg.scenarios_dir);
@@ -314,7 +373,7 @@ static int finish(int code)
 
 int main(int argc, char **argv)
 {
-  struct options o = { .cfg = MOCK_CONFIG_INIT };
+  struct options o = { .cfg = MOCK_CONFIG_INIT, .rec = RECORD_CONFIG_INIT };
   int rc;
 
   log_set_prog("ktrdr-mock");

@@ -12,28 +12,53 @@
 
 extern char **environ;
 
+/* SIGINT and SIGTERM blocked (before any thread starts), for sigwait. */
+static void block_stop_signals(sigset_t *set, sigset_t *old)
+{
+  sigemptyset(set);
+  sigaddset(set, SIGINT);
+  sigaddset(set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, set, old);
+}
+
+/* Prints the URL as the first line of `out`, then waits for a stop signal. */
+static int announce_and_wait(FILE *out, const char *url, const sigset_t *set, struct err *err)
+{
+  int sig;
+
+  if (fprintf(out, "%s\n", url) < 0 || fflush(out) != 0)
+    return err_set(err, ERR_IO, "cannot write the server URL: %s", strerror(errno));
+  while (sigwait(set, &sig) != 0)
+    ;
+  return 0;
+}
+
 int mock_cmd_serve(const struct mock_config *cfg, FILE *out, struct err *err)
 {
   struct mock_server *srv = NULL;
   sigset_t set, old;
-  int sig, rc = -1;
+  int rc = -1;
 
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, &old);
+  block_stop_signals(&set, &old);
   srv = mock_server_start(cfg, err);
-  if (!srv)
-    goto cleanup;
-  if (fprintf(out, "%s\n", mock_server_url(srv)) < 0 || fflush(out) != 0) {
-    err_set(err, ERR_IO, "cannot write the server URL: %s", strerror(errno));
-    goto cleanup;
-  }
-  while (sigwait(&set, &sig) != 0)
-    ;
-  rc = 0;
-cleanup:
+  if (srv)
+    rc = announce_and_wait(out, mock_server_url(srv), &set, err);
   mock_server_stop(&srv);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return rc;
+}
+
+int mock_cmd_record(const struct record_config *cfg, FILE *out, struct err *err)
+{
+  struct record_proxy *proxy = NULL;
+  sigset_t set, old;
+  int rc = -1;
+
+  block_stop_signals(&set, &old);
+  proxy = record_proxy_start(cfg, err);
+  if (proxy)
+    rc = announce_and_wait(out, record_proxy_url(proxy), &set, err);
+  record_proxy_stop(&proxy);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   return rc;
 }

@@ -1,13 +1,16 @@
 /*
- * mock_cmd: the two things the ktrdr-mock binary does, for main.c.
+ * mock_cmd: the things the ktrdr-mock binary does, for main.c.
  *
  * mock_cmd_serve  starts a server, prints its base URL as the first line of
  *                 `out` (flushed), serves until SIGINT or SIGTERM, stops.
  * mock_cmd_exec   starts a server on a free port, runs a command with
  *                 KTRDR_API_URL set to the server's URL, stops the server
  *                 when the command ends and reports its exit status.
+ * mock_cmd_record starts the record proxy (record_proxy.h), prints its base
+ *                 URL like serve, records until SIGINT or SIGTERM, stops
+ *                 (the recordings are complete on disk).
  *
- * Both block the signals they wait for before the server's threads start
+ * All block the signals they wait for before the server's threads start
  * (so only the calling thread receives them, through sigwait) and restore
  * the signal mask before returning. They must be called from the main
  * thread of a process with no other threads. Not reentrant.
@@ -18,11 +21,17 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "record_proxy.h"
 #include "server.h"
 
 /* 0 after a clean stop on a signal; -1 with `err` when the server cannot
  * start or `out` cannot be written. */
 int mock_cmd_serve(const struct mock_config *cfg, FILE *out, struct err *err);
+
+/* 0 after a clean stop on a signal; -1 with `err` when the proxy cannot
+ * start (ERR_INVALID: a bad upstream URL or output directory) or `out`
+ * cannot be written. */
+int mock_cmd_record(const struct record_config *cfg, FILE *out, struct err *err);
 
 /*
  * Runs argv[0] (searched in PATH) with argv, like system(3): while it runs

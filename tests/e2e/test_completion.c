@@ -293,24 +293,41 @@ Test(completion, ktrdr_option_values_and_files)
 
 /* ---- ktrdr-mock -------------------------------------------------------- */
 
+/* Options only `ktrdr-mock record` takes. */
+static bool record_only(const char *opt)
+{
+  return strcmp(opt, "--upstream") == 0 || strcmp(opt, "-u") == 0 ||
+         strcmp(opt, "--out") == 0 || strcmp(opt, "-o") == 0;
+}
+
 Test(completion, ktrdr_mock_options_are_those_of_its_help)
 {
   char *argv[] = { MOCK, "--help", NULL }, *text, *roff = read_file(MAN_DIR "ktrdr-mock.1");
   const char *words[] = { "ktrdr-mock", "-", NULL };
   const char *exec_words[] = { "ktrdr-mock", "exec", "-", NULL };
-  struct words help = { 0 }, offered = { 0 }, after_exec = { 0 };
+  const char *record_words[] = { "ktrdr-mock", "record", "-", NULL };
+  static const char *const record_opts[] = { "--upstream", "-u", "--out", "-o", "--port",
+                                             "--bind", "--verbose" };
+  struct words help = { 0 }, offered = { 0 }, after_exec = { 0 }, after_record = { 0 };
 
   cr_assert_eq(run(argv, &text), 0, "%s", text);
   help_options(text, NULL, &help);
-  cr_assert_geq(help.n, 12, "ktrdr-mock --help options: %s", words_show(&help));
+  cr_assert_geq(help.n, 16, "ktrdr-mock --help options: %s", words_show(&help));
   complete(COMPLETION_DIR "ktrdr-mock.bash", "_ktrdr_mock", words, &offered);
   complete(COMPLETION_DIR "ktrdr-mock.bash", "_ktrdr_mock", exec_words, &after_exec);
+  complete(COMPLETION_DIR "ktrdr-mock.bash", "_ktrdr_mock", record_words, &after_record);
   for (size_t k = 0; k < help.n; k++) {
     cr_expect(words_has(&offered, help.w[k]), "'ktrdr-mock -<TAB>' lacks %s", help.w[k]);
-    cr_expect(words_has(&after_exec, help.w[k]), "'ktrdr-mock exec -<TAB>' lacks %s",
+    cr_expect(record_only(help.w[k]) != words_has(&after_exec, help.w[k]),
+              "'ktrdr-mock exec -<TAB>' %s %s", record_only(help.w[k]) ? "offers" : "lacks",
               help.w[k]);
     cr_expect(man_has(roff, help.w[k]), "ktrdr-mock.1 does not document %s", help.w[k]);
   }
+  for (size_t k = 0; k < sizeof(record_opts) / sizeof(record_opts[0]); k++)
+    cr_expect(words_has(&after_record, record_opts[k]), "'ktrdr-mock record -<TAB>' lacks %s",
+              record_opts[k]);
+  cr_expect_not(words_has(&after_record, "--time-scale"), "record takes no --time-scale");
+  words_release(&after_record);
   for (size_t k = 0; k < offered.n; k++)
     cr_expect(words_has(&help, offered.w[k]), "'ktrdr-mock -<TAB>' offers %s, which "
               "--help does not list", offered.w[k]);
@@ -337,7 +354,8 @@ Test(completion, ktrdr_mock_scenario_names)
   fclose(f);
   {
     static const char *want[] = { "training=", "training_gpu_test", "training_default",
-                                  "dummy_slow_test", "dummy_default", "manual", "exec" };
+                                  "dummy_slow_test", "dummy_default", "manual", "exec",
+                                  "record", "http://localhost:8000/api/v1" };
     const char *t[][9] = {
       { "ktrdr-mock", "--select", "tr", NULL },
       { "ktrdr-mock", "--scenarios", dir, "--select", "training", "=", "", NULL },
@@ -346,6 +364,8 @@ Test(completion, ktrdr_mock_scenario_names)
       { "ktrdr-mock", "--select", "dummy", "=", "", NULL },
       { "ktrdr-mock", "--clock", "", NULL },
       { "ktrdr-mock", "-v", "", NULL },
+      { "ktrdr-mock", "-v", "rec", NULL },
+      { "ktrdr-mock", "record", "--upstream", "", NULL },
     };
 
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {

@@ -288,6 +288,10 @@ static struct usage_case usage_cases[] = {
   { { "exec" }, "exec needs a command" },
   { { "exec", "--" }, "exec needs a command" },
   { { "exec", "--port", "abc" }, "--port" },
+  { { "record" }, "record needs --upstream" },
+  { { "record", "--time-scale", "2" }, "is for the server" },
+  { { "--upstream", "http://h/api/v1" }, "is for record" },
+  { { "record", "stray" }, "argument 'stray'" },
 };
 
 Test(mock_binary, usage_errors_exit_2_with_a_message)
@@ -306,6 +310,81 @@ Test(mock_binary, usage_errors_exit_2_with_a_message)
     buf_release(&out);
     buf_release(&err);
   }
+}
+
+/* Errors that only show when record starts: exit 2, with what to change. */
+Test(mock_binary, record_with_a_bad_upstream_or_out_exits_2)
+{
+  static const struct { const char *upstream, *out, *mention; } cases[] = {
+    { "ftp://host/api/v1", "/tmp", "invalid upstream URL 'ftp://host/api/v1': expected the "
+                                   "KTRDR API's base URL, http(s)://HOST[:PORT]/api/v1" },
+    { "localhost:8000", "/tmp", "invalid upstream URL 'localhost:8000'" },
+    { "http://127.0.0.1:1/api/v1", "/proc/no/such/dir", "cannot create the output directory "
+                                                        "'/proc/no/such/dir'" },
+    { "http://127.0.0.1:1/api/v1", "/dev/null", "the output directory '/dev/null' is not a "
+                                                "directory; choose another with --out" },
+  };
+
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct buf out = BUF_INIT, err = BUF_INIT;
+
+    cr_expect_eq(MOCK_RUN(&out, &err, "record", "--upstream", (char *)cases[i].upstream,
+                          "--out", (char *)cases[i].out), 2, "case %zu: %s", i, buf_cstr(&err));
+    cr_expect(strstr(buf_cstr(&err), cases[i].mention), "case %zu: stderr %s", i,
+              buf_cstr(&err));
+    cr_expect_str_eq(buf_cstr(&out), "", "no URL line");
+    buf_release(&out);
+    buf_release(&err);
+  }
+}
+
+/* The binaries end to end: an upstream, the recorder in front of it, the
+ * client through it; SIGTERM ends the recorder (exit 0, files complete);
+ * the recording replays with ktrdr-mock exec. */
+Test(mock_binary, record_writes_a_scenario_that_exec_replays)
+{
+  char dir[] = "/tmp/ktrdr-record-e2e-XXXXXX", cmd[512], name[256] = "";
+  char *up_argv[] = { MOCK, "--time-scale", "20", NULL };
+  struct buf up_url = BUF_INIT, px_url = BUF_INIT, out = BUF_INIT, err = BUF_INIT;
+  struct proc up, px;
+  FILE *ls;
+
+  cr_assert_not_null(mkdtemp(dir));
+  start_server(&up, up_argv, &up_url);
+  {
+    char *px_argv[] = { MOCK, "record", "--upstream", up_url.data, "--out", dir, NULL };
+
+    start_server(&px, px_argv, &px_url);
+  }
+  {
+    char *client[] = { KTRDR_BIN_DIR "/ktrdr", "--url", px_url.data, "dummy", "start",
+                       "--duration", "10", "--iterations", "4", NULL };
+
+    cr_expect_eq(run(client, &out, &err), 0, "%s", buf_cstr(&err));
+  }
+  cr_expect(strstr(buf_cstr(&out), "Iterations: 4/4"), "%s", buf_cstr(&out));
+  kill(px.pid, SIGTERM);
+  buf_reset(&out);
+  buf_reset(&err);
+  cr_expect_eq(proc_wait(&px, &out, &err), 0, "recorder: %s", buf_cstr(&err));
+  kill(up.pid, SIGTERM);
+  proc_wait(&up, &out, &err);
+  snprintf(cmd, sizeof(cmd), "cd '%s' && ls rec_*.yaml", dir);
+  cr_assert_not_null(ls = popen(cmd, "r"));
+  cr_expect_eq(fscanf(ls, "%255[^.].yaml", name), 1);
+  pclose(ls);
+  snprintf(cmd, sizeof(cmd), "dummy=%s", name);
+  buf_reset(&out);
+  cr_expect_eq(MOCK_RUN(&out, &err, "exec", "--scenarios", dir, "--select", cmd, "--",
+                        KTRDR_BIN_DIR "/ktrdr", "dummy", "start", "--duration", "10",
+                        "--iterations", "4"), 0, "%s", buf_cstr(&err));
+  cr_expect(strstr(buf_cstr(&out), "Iterations: 4/4"), "%s", buf_cstr(&out));
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  cr_expect_eq(system(cmd), 0);
+  buf_release(&up_url);
+  buf_release(&px_url);
+  buf_release(&out);
+  buf_release(&err);
 }
 
 Test(mock_binary, help_documents_options_and_exit_codes)

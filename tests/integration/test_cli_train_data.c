@@ -54,21 +54,9 @@ TestSuite(train_data, .init = setup, .fini = teardown, .timeout = 60);
 /* ktrdr --url <the mock> ARGS..., NULL-terminated. */
 #define ktrdr(...) tl_ktrdr(&out, &err, tl_mock_url(), __VA_ARGS__)
 
-static char *slurp(const char *path)
-{
-  FILE *f = fopen(path, "r");
-  char *data = NULL;
-  size_t len = 0;
-
-  cr_assert_not_null(f, "cannot open %s", path);
-  cr_assert_geq(getdelim(&data, &len, '\0', f), 0);
-  fclose(f);
-  return data;
-}
-
 static void expect_golden(const char *text, const char *name)
 {
-  char *want = slurp(name);
+  char *want = tl_slurp(name);
 
   cr_expect_str_eq(text, want, "differs from %s", name);
   free(want);

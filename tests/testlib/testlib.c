@@ -135,6 +135,18 @@ void tl_sigint_join(struct tl_sigint *s)
   pthread_join(s->thread, NULL);
 }
 
+char *tl_slurp(const char *path)
+{
+  FILE *f = fopen(path, "r");
+  char *data = NULL;
+  size_t len = 0;
+
+  cr_assert_not_null(f, "cannot open %s", path);
+  cr_assert_geq(getdelim(&data, &len, '\0', f), 0);
+  fclose(f);
+  return data;
+}
+
 bool tl_wait_until(bool (*cond)(void *arg), void *arg, int timeout_ms)
 {
   int64_t deadline = timeutil_mono_us() + (int64_t)timeout_ms * 1000;

@@ -53,6 +53,9 @@ void tl_capture_close(struct tl_capture *c);
  * pointers are not valid, so tests pass indices into their table. */
 struct criterion_test_params tl_index_params(size_t n);
 
+/* The whole file (asserts that it can be read); the caller frees it. */
+char *tl_slurp(const char *path);
+
 /* Calls cond(arg) every few milliseconds until true or timeout_ms passes. */
 bool tl_wait_until(bool (*cond)(void *arg), void *arg, int timeout_ms);
 
